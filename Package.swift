@@ -1,0 +1,111 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The target graph is the architecture: Domain depends on nothing; each adapter depends on Domain and its own
+// driver; only App (the composition root) imports every adapter; the executable imports App.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "portside",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portside", targets: ["portside"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "Domain", swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "SQLiteAdapter",
+            dependencies: [
+                "Domain",
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "MemoryAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(name: "SystemAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPAdapter",
+            dependencies: [
+                "Domain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "App",
+            dependencies: [
+                "Domain",
+                "HTTPAdapter",
+                "SQLiteAdapter",
+                "MemoryAdapters",
+                "SystemAdapters",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "portside",
+            dependencies: [
+                "App",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", "MemoryAdapters", "SystemAdapters"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdapterContractTests",
+            dependencies: ["Domain", "MemoryAdapters", "SQLiteAdapter", "SystemAdapters"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPAdapterTests",
+            dependencies: [
+                "App",
+                "HTTPAdapter",
+                "Domain",
+                "MemoryAdapters",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "App",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

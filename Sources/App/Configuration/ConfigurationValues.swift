@@ -1,0 +1,42 @@
+import Foundation
+
+/// Parsers for the value formats configuration uses: durations (`30s`, `15m`, `7d`), sizes (`10kb`, `20MB`),
+/// lists (`a, b`).
+enum ConfigurationValues {
+    /// `500ms`, `30s`, `15m`, `24h`, `7d`, or a plain number of seconds.
+    static func duration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
+            return .milliseconds(Int64((number * seconds * 1000).rounded()))
+        }
+        guard let number = Double(trimmed), number >= 0, number.isFinite else { return nil }
+        return .milliseconds(Int64((number * 1000).rounded()))
+    }
+
+    /// `10kb`, `1mb`, `512b` or a plain number of bytes; k and m are powers of 1024, case ignored.
+    static func size(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int)] = [("kb", 1024), ("mb", 1024 * 1024), ("gb", 1024 * 1024 * 1024), ("b", 1)]
+        for (suffix, multiplier) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Int(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 else { return nil }
+            return number.multipliedReportingOverflow(by: multiplier).overflow ? nil : number * multiplier
+        }
+        return Int(trimmed).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Seconds with up to three decimals, for printing durations back.
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 86_400_000 == 0, milliseconds > 0 { return "\(milliseconds / 86_400_000)d" }
+        if milliseconds % 3_600_000 == 0, milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }
+        if milliseconds % 60_000 == 0, milliseconds > 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(milliseconds)ms"
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// Writes whole lines to standard output under one lock, so lines from concurrent requests never interleave.
+final class LineWriter: Sendable {
+    static let standardOutput = LineWriter()
+    private let lock = Mutex(())
+
+    func write(_ line: String) {
+        lock.withLock { _ in
+            var line = line
+            line.append("\n")
+            line.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+        }
+    }
+}
+
+/// One JSON object per line (`LOG_FORMAT=json`): `ts`, `level`, `label`, `msg` and the metadata.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    let writer: LineWriter
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var object: [String: Any] = [
+            "ts": LogTimestamp.now(),
+            "level": event.level.rawValue,
+            "label": label,
+            "msg": "\(event.message)",
+        ]
+        let merged = metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(event.metadata ?? [:]) { $1 }
+        for (key, value) in merged where object[key] == nil {
+            object[key] = Self.plain(value)
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        writer.write(String(decoding: data, as: UTF8.self))
+    }
+
+    private static func plain(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let string): string
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let array): array.map(plain)
+        case .dictionary(let dictionary): dictionary.mapValues(plain)
+        }
+    }
+}
+
+/// Readable lines for development (`LOG_FORMAT=pretty`): time, level, message, then `key=value` pairs.
+struct PrettyLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    let writer: LineWriter
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(event.metadata ?? [:]) { $1 }
+        let pairs = merged.filter { !$0.key.hasPrefix("hb.") }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let level = event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        writer.write(([LogTimestamp.now(), level, "\(event.message)"] + pairs).joined(separator: " "))
+    }
+}
+
+enum LogTimestamp {
+    static func now() -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+    }
+}
+
+/// Installs the log handler chosen by configuration; call once, before anything logs.
+public enum PortsideLogging {
+    public static func bootstrap(format: Configuration.LogFormat, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .json:
+                var handler = JSONLogHandler(label: label, writer: .standardOutput)
+                handler.logLevel = level
+                return handler
+            case .pretty:
+                var handler = PrettyLogHandler(label: label, writer: .standardOutput)
+                handler.logLevel = level
+                return handler
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Domain
+import Foundation
+import HTTPAdapter
+import Logging
+import MemoryAdapters
+import SQLiteAdapter
+import ServiceLifecycle
+import SystemAdapters
+
+/// The composition root: picks the adapters the configuration names and wires them into services.
+public enum Portside {
+    /// The version of this build, shown by `/health` and `portside --version`.
+    public static let version = "0.1.0"
+
+    /// The OpenAPI document the HTTP adapter serves.
+    public static var openAPIDocument: String { HTTPApplication.openAPIDocument }
+
+    /// The persistence adapters for the configured `DATABASE_URL`.
+    struct Persistence {
+        let examples: any ExampleRepository
+        let unitOfWork: any UnitOfWork
+        let check: any DependencyCheck
+        /// The database as a service, closed last on shutdown (nil for memory).
+        let service: (any Service)?
+        let close: @Sendable () async -> Void
+    }
+
+    static func openPersistence(_ configuration: Configuration, logger: Logger) async throws -> Persistence {
+        switch configuration.database {
+        case .memory:
+            let database = MemoryDatabase()
+            return Persistence(examples: database.examples, unitOfWork: database, check: database, service: nil, close: {})
+        case .sqlite(let path):
+            let database = try await SQLiteDatabase.open(path: path, logger: logger)
+            return Persistence(
+                examples: database.examples, unitOfWork: database, check: database, service: database,
+                close: { await database.close() }
+            )
+        }
+    }
+
+    /// The long-running process behind `portside serve`: database, HTTP server and drain signal in one service
+    /// group. SIGTERM/SIGINT shut them down in reverse order: readiness turns 503, the server drains, the database
+    /// closes, all within `SHUTDOWN_TIMEOUT`.
+    public static func makeServer(
+        configuration: Configuration,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> ServiceGroup {
+        let persistence = try await openPersistence(configuration, logger: logger)
+        do {
+            try await prepareSchema(configuration, logger: logger)
+        } catch {
+            await persistence.close()
+            throw error
+        }
+        let clock = SystemClock()
+        let readiness = Readiness()
+        let dependencies = HTTPDependencies(
+            examples: ExampleService(repository: persistence.examples, clock: clock, ids: UUIDv7Generator(clock: clock)),
+            rateLimitStore: RateLimitMemoryStore(),
+            clock: clock,
+            checks: [persistence.check],
+            readiness: readiness
+        )
+        let http = HTTPApplication.build(
+            settings: httpSettings(configuration),
+            dependencies: dependencies,
+            logger: logger,
+            onServerRunning: onServerRunning
+        )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let database = persistence.service { services.append(.init(service: database)) }
+        services.append(.init(service: http))
+        services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        logger.info(
+            "portside starting",
+            metadata: [
+                "version": "\(version)", "environment": "\(configuration.environment.rawValue)",
+                "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.entries[3].value)",
+            ]
+        )
+        return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    static func httpSettings(_ configuration: Configuration) -> HTTPSettings {
+        HTTPSettings(
+            host: configuration.host,
+            port: configuration.port,
+            production: configuration.isProduction,
+            bodyLimit: configuration.bodyLimit,
+            corsOrigins: configuration.corsOrigins,
+            trustedProxies: TrustedProxies(configuration.trustedProxies.compactMap(IPRange.init)),
+            rateLimitMax: configuration.rateLimitMax,
+            rateLimitWindow: TimeInterval(configuration.rateLimitWindow.components.seconds),
+            idleTimeout: configuration.idleTimeout,
+            docsAssetsURL: configuration.docsAssetsURL,
+            version: version
+        )
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// The outcome of counting one request against a limit.
+public struct RateLimitDecision: Sendable, Equatable {
+    /// Whether the request is within the limit.
+    public let allowed: Bool
+    /// The limit that was applied.
+    public let limit: Int
+    /// Requests left in the current window (never negative).
+    public let remaining: Int
+    /// When the current window ends and the count starts afresh.
+    public let resetAt: Date
+
+    public init(allowed: Bool, limit: Int, remaining: Int, resetAt: Date) {
+        self.allowed = allowed
+        self.limit = limit
+        self.remaining = remaining
+        self.resetAt = resetAt
+    }
+}
+
+/// Counts requests per key in fixed windows; shared between instances when its adapter is.
+public protocol RateLimitStore: Sendable {
+    /// Counts one hit for `key` in the window containing `now` and says whether it is within `limit`.
+    func hit(key: String, limit: Int, window: TimeInterval, now: Date) async throws -> RateLimitDecision
+}

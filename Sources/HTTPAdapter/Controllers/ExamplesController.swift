@@ -1,0 +1,133 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `/api/v1/examples`: decode, call one use case, encode.
+struct ExamplesController {
+    let service: ExampleService
+
+    func register(on routes: RouteCatalog) {
+        routes.on(.get, "/api/v1/examples", use: list)
+        routes.on(.post, "/api/v1/examples", use: create)
+        routes.on(.get, "/api/v1/examples/{id}", use: get)
+        routes.on(.put, "/api/v1/examples/{id}", use: replace)
+        routes.on(.patch, "/api/v1/examples/{id}", use: change)
+        routes.on(.delete, "/api/v1/examples/{id}", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
+        let search = context.query["search"]
+        let result = try await service.list(search: search, page: page)
+        return try JSONResponse.success(
+            message: "Examples retrieved successfully",
+            data: result.items.map(ExampleBody.init),
+            meta: PageMeta(page: page.page, limit: page.limit, total: result.total, totalPages: result.totalPages),
+            links: PageLinks(path: "/api/v1/examples", page: result, extra: search.map { ["search": $0] } ?? [:]),
+            context: context
+        )
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let example = try await service.create(try ExampleDraft(json: JSONBody.object(in: context)))
+        return try JSONResponse.success(.created, message: "Example created successfully", data: ExampleBody(example), context: context)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let example = try await service.get(id: try context.parameters.require("id"))
+        return try JSONResponse.success(message: "Example retrieved successfully", data: ExampleBody(example), context: context)
+    }
+
+    @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await update(context: context, mode: .complete)
+    }
+
+    @Sendable func change(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await update(context: context, mode: .partial)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await service.delete(id: try context.parameters.require("id"))
+        return try JSONResponse.success(message: "Example deleted successfully", data: NoData?.none, context: context)
+    }
+
+    private func update(context: AppRequestContext, mode: ExampleDraft.Mode) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let draft = try ExampleDraft(json: JSONBody.object(in: context))
+        let example = try await service.update(id: id, with: draft, mode: mode)
+        return try JSONResponse.success(message: "Example updated successfully", data: ExampleBody(example), context: context)
+    }
+}
+
+/// An example as the API shows it.
+struct ExampleBody: Encodable {
+    let id: String
+    let name: String
+    let description: String?
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ example: Example) {
+        id = example.id.uuidString.lowercased()
+        name = example.name
+        description = example.description
+        createdAt = Timestamp.string(example.createdAt)
+        updatedAt = Timestamp.string(example.updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, description, createdAt, updatedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+extension ExampleDraft {
+    /// Reads a draft from a JSON object, keeping wrong types and unknown fields for validation to report.
+    init(json: [String: JSONValue]) {
+        self.init()
+        switch json["name"] {
+        case nil: name = .absent
+        case .string(let value): name = .value(value)
+        default: name = .invalid("name must be a string")
+        }
+        switch json["description"] {
+        case nil: description = .absent
+        case .null: description = .value(nil)
+        case .string(let value): description = .value(value)
+        default: description = .invalid("description must be a string or null")
+        }
+        unknownFields = json.keys.filter { $0 != "name" && $0 != "description" }
+    }
+}
+
+extension PageLinks {
+    /// Links to the first, last, previous and next pages of `path`, keeping the other query parameters.
+    init<Item>(path: String, page: Page<Item>, extra: [String: String]) {
+        let lastPage = max(1, page.totalPages)
+        func link(_ number: Int) -> String {
+            var components = URLComponents()
+            components.path = path
+            components.queryItems =
+                [URLQueryItem(name: "page", value: String(number)), URLQueryItem(name: "limit", value: String(page.request.limit))]
+                + extra.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            // `+` would read back as a space in a query string: encode it.
+            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+            return components.string ?? path
+        }
+        let current = page.request.page
+        self.init(
+            first: link(1),
+            last: link(lastPage),
+            prev: current > 1 ? link(min(current - 1, lastPage)) : nil,
+            next: current < lastPage ? link(current + 1) : nil
+        )
+    }
+}

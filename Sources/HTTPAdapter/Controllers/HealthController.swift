@@ -1,0 +1,117 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `/api/v1/health`, `/health/live` and `/health/ready`.
+struct HealthController {
+    static let checkTimeout = Duration.seconds(2)
+
+    let checks: [any DependencyCheck]
+    let readiness: Readiness
+    let clock: any WallClock
+    let version: String
+    let startedAt = ContinuousClock.now
+
+    func register(on routes: RouteCatalog) {
+        routes.on(.get, "/api/v1/health", use: health)
+        routes.on(.get, "/api/v1/health/live", use: live)
+        routes.on(.get, "/api/v1/health/ready", use: ready)
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let results = await probeAll(logger: context.logger)
+        let healthy = results.values.allSatisfy { $0.status == "up" }
+        let uptime = ContinuousClock.now - startedAt
+        let report = HealthReport(
+            status: healthy ? "ok" : "error",
+            version: version,
+            uptime: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            timestamp: Timestamp.string(clock.now()),
+            checks: results
+        )
+        guard healthy else {
+            return JSONResponse.failure(.serviceUnavailable, message: "Service unhealthy", data: report, requestId: context.requestId)
+        }
+        return try JSONResponse.success(message: "Service healthy", data: report, context: context)
+    }
+
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.success(message: "Service alive", data: StatusBody(status: "ok", checks: nil), context: context)
+    }
+
+    @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard !readiness.isDraining else {
+            return JSONResponse.failure(
+                .serviceUnavailable, message: "Service shutting down", data: StatusBody(status: "draining", checks: nil),
+                requestId: context.requestId
+            )
+        }
+        let results = await probeAll(logger: context.logger)
+        guard results.values.allSatisfy({ $0.status == "up" }) else {
+            return JSONResponse.failure(
+                .serviceUnavailable, message: "Service not ready", data: StatusBody(status: "not_ready", checks: results),
+                requestId: context.requestId
+            )
+        }
+        return try JSONResponse.success(message: "Service ready", data: StatusBody(status: "ready", checks: results), context: context)
+    }
+
+    /// Probes every dependency at once, each bounded by `checkTimeout`.
+    private func probeAll(logger: Logger) async -> [String: CheckResult] {
+        await withTaskGroup(of: (String, CheckResult).self) { group in
+            for check in checks {
+                group.addTask { (check.name, await Self.probe(check, logger: logger)) }
+            }
+            var results: [String: CheckResult] = [:]
+            for await (name, result) in group { results[name] = result }
+            return results
+        }
+    }
+
+    private static func probe(_ check: any DependencyCheck, logger: Logger) async -> CheckResult {
+        let start = ContinuousClock.now
+        let failure: String? = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await check.ping()
+                    return nil
+                } catch {
+                    logger.warning("health check failed", metadata: ["check": "\(check.name)", "error": "\(error)"])
+                    return "unreachable"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: checkTimeout)
+                return "timed out"
+            }
+            let first = await group.next() ?? "timed out"
+            group.cancelAll()
+            return first
+        }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return CheckResult(status: failure == nil ? "up" : "down", latencyMs: (milliseconds * 100).rounded() / 100, error: failure)
+    }
+}
+
+struct CheckResult: Encodable {
+    let status: String
+    let latencyMs: Double
+    let error: String?
+}
+
+struct HealthReport: Encodable {
+    let status: String
+    let version: String
+    /// Seconds since the process started serving.
+    let uptime: Double
+    let timestamp: String
+    let checks: [String: CheckResult]
+}
+
+struct StatusBody: Encodable {
+    let status: String
+    let checks: [String: CheckResult]?
+}

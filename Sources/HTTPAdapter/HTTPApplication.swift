@@ -1,0 +1,61 @@
+import Domain
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the HTTP driving adapter: middleware in order, every route, the server settings.
+public enum HTTPApplication {
+    /// The router with its middleware and routes, and the catalog of documented API routes.
+    public static func buildRouter(settings: HTTPSettings, dependencies: HTTPDependencies) -> (Router<AppRequestContext>, RouteCatalog) {
+        let router = Router(context: AppRequestContext.self)
+        // Outermost first. Errors become envelopes inside CORS and the security headers, so error answers carry
+        // them too; the body is read before any route (and so before authentication) runs.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(production: settings.production))
+        router.add(middleware: CORSMiddleware(origins: settings.corsOrigins))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
+        router.add(
+            middleware: RateLimitMiddleware(
+                store: dependencies.rateLimitStore,
+                clock: dependencies.clock,
+                limit: settings.rateLimitMax,
+                window: settings.rateLimitWindow
+            )
+        )
+        router.add(middleware: QueryGuardMiddleware())
+        router.add(middleware: BodyMiddleware(limit: settings.bodyLimit))
+
+        let catalog = RouteCatalog(router: router)
+        HealthController(
+            checks: dependencies.checks,
+            readiness: dependencies.readiness,
+            clock: dependencies.clock,
+            version: settings.version
+        ).register(on: catalog)
+        ExamplesController(service: dependencies.examples).register(on: catalog)
+        DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
+        return (router, catalog)
+    }
+
+    /// The Hummingbird application: a `Service` to run in the process's service group.
+    public static func build(
+        settings: HTTPSettings,
+        dependencies: HTTPDependencies,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let (router, _) = buildRouter(settings: settings, dependencies: dependencies)
+        let idle = settings.idleTimeout.components
+        return Application(
+            router: router,
+            server: .http1(
+                configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))
+            ),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger
+        )
+    }
+}

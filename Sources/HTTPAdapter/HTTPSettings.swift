@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+
+/// What the HTTP adapter needs from the validated configuration.
+public struct HTTPSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var production: Bool
+    /// Largest accepted request body, in bytes.
+    public var bodyLimit: Int
+    public var corsOrigins: [String]
+    public var trustedProxies: TrustedProxies
+    public var rateLimitMax: Int
+    public var rateLimitWindow: TimeInterval
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeout: Duration
+    /// Where the Swagger UI assets are loaded from.
+    public var docsAssetsURL: String
+    /// The build's version, shown by `/health`.
+    public var version: String
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        production: Bool = false,
+        bodyLimit: Int = 10 * 1024,
+        corsOrigins: [String] = [],
+        trustedProxies: TrustedProxies = TrustedProxies([]),
+        rateLimitMax: Int = 1000,
+        rateLimitWindow: TimeInterval = 15 * 60,
+        idleTimeout: Duration = .seconds(30),
+        docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
+        version: String = "0.0.0"
+    ) {
+        self.host = host
+        self.port = port
+        self.production = production
+        self.bodyLimit = bodyLimit
+        self.corsOrigins = corsOrigins
+        self.trustedProxies = trustedProxies
+        self.rateLimitMax = rateLimitMax
+        self.rateLimitWindow = rateLimitWindow
+        self.idleTimeout = idleTimeout
+        self.docsAssetsURL = docsAssetsURL
+        self.version = version
+    }
+}
+
+/// The use cases and ports the routes call.
+public struct HTTPDependencies: Sendable {
+    public var examples: ExampleService
+    public var rateLimitStore: any RateLimitStore
+    public var clock: any WallClock
+    /// Dependencies probed by `/health` and `/health/ready`.
+    public var checks: [any DependencyCheck]
+    public var readiness: Readiness
+
+    public init(
+        examples: ExampleService,
+        rateLimitStore: any RateLimitStore,
+        clock: any WallClock,
+        checks: [any DependencyCheck],
+        readiness: Readiness
+    ) {
+        self.examples = examples
+        self.rateLimitStore = rateLimitStore
+        self.clock = clock
+        self.checks = checks
+        self.readiness = readiness
+    }
+}

@@ -1,0 +1,42 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Reads every request body before anything else looks at it (so before authentication): over `BODY_LIMIT` is 413,
+/// whether or not the client declared a Content-Length; a non-empty body that is not JSON is 415.
+struct BodyMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let limit: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Self.tooLarge(limit)
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Self.tooLarge(limit)
+        }
+        if body.readableBytes > 0, !Self.isJSON(request.headers[.contentType]) {
+            throw HTTPProblem(status: .unsupportedMediaType, message: "Content-Type must be application/json")
+        }
+        var context = context
+        context.body = body
+        return try await next(request, context)
+    }
+
+    static func tooLarge(_ limit: Int) -> HTTPProblem {
+        HTTPProblem(status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes", headers: [.connection: "close"])
+    }
+
+    /// `application/json` or any `application/*+json`, with or without parameters such as charset.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+}

@@ -1,0 +1,41 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The global limit per client address (`RATE_LIMIT_MAX` per `RATE_LIMIT_WINDOW`), with `RateLimit-*` headers and
+/// `Retry-After` on 429. Health probes are exempt: orchestrators poll them and must never be throttled.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let store: any RateLimitStore
+    let clock: any WallClock
+    let limit: Int
+    let window: TimeInterval
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/api/v1/health") { return try await next(request, context) }
+        let now = clock.now()
+        let decision: RateLimitDecision
+        do {
+            decision = try await store.hit(key: "global:\(context.clientAddress)", limit: limit, window: window, now: now)
+        } catch {
+            // An unreachable limit store must not take the API down with it: let the request through, loudly.
+            context.logger.warning("rate limit store failed; request allowed", metadata: ["error": "\(error)"])
+            return try await next(request, context)
+        }
+        let resetSeconds = max(0, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
+        var headers: HTTPFields = [:]
+        headers[.rateLimitLimit] = String(decision.limit)
+        headers[.rateLimitRemaining] = String(decision.remaining)
+        headers[.rateLimitReset] = String(resetSeconds)
+        guard decision.allowed else {
+            headers[.retryAfter] = String(max(1, resetSeconds))
+            throw HTTPProblem(status: .tooManyRequests, message: "Too many requests, please try again later", headers: headers)
+        }
+        var response = try await next(request, context)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Outermost middleware: assigns the request id, puts it on the logger, echoes it in `X-Request-Id`, turns any error
+/// that escaped the inner layers into an envelope, and writes one log line per request.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let id = Self.acceptable(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
+        context.requestId = id
+        context.logger[metadataKey: "requestId"] = .string(id)
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = ErrorMapping.response(for: error, requestId: id, logger: context.logger)
+        }
+        response.headers[.requestID] = id
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                // The route template, never the raw path: ids and query strings stay out of the logs.
+                "route": .string(context.endpointPath ?? "NotFound"),
+                "status": .stringConvertible(response.status.code),
+                "durationMs": .string(String(format: "%.2f", milliseconds)),
+            ]
+        )
+        return response
+    }
+
+    /// An incoming id is kept only when it is 1–128 characters of `[A-Za-z0-9._-]`.
+    static func acceptable(_ value: String?) -> String? {
+        guard let value, (1...128).contains(value.utf8.count) else { return nil }
+        let valid = value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
+        return valid ? value : nil
+    }
+}

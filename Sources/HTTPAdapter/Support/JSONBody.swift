@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A JSON value as the client sent it, so that handlers can tell a missing field from a null one and report a
+/// field of the wrong type by name.
+enum JSONValue: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}
+
+enum JSONBody {
+    /// The request body as a JSON object, or a 400 that says exactly what is wrong with it.
+    static func object(in context: AppRequestContext) throws -> [String: JSONValue] {
+        guard let buffer = context.body, buffer.readableBytes > 0 else {
+            throw HTTPProblem(status: .badRequest, message: "Request body must be a JSON object")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw HTTPProblem(status: .badRequest, message: "Malformed JSON in request body" + detail(of: error))
+        }
+        guard case .object(let object) = value else {
+            throw HTTPProblem(status: .badRequest, message: "Request body must be a JSON object")
+        }
+        return object
+    }
+
+    /// The parser's description of where the JSON broke (it names a position in the client's own input).
+    private static func detail(of error: any Error) -> String {
+        guard case DecodingError.dataCorrupted(let context) = error,
+            let underlying = context.underlyingError as NSError?,
+            let description = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+        else { return "" }
+        return ": " + description
+    }
+}

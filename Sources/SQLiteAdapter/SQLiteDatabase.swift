@@ -1,0 +1,137 @@
+import Domain
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Runs SQL on some connection: the database's pool, or the connection of one transaction.
+protocol SQLiteExecutor: Sendable {
+    func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow]
+    @discardableResult func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int
+}
+
+/// The SQLite database selected by `DATABASE_URL=sqlite:PATH`: one writer connection and a few read-only ones in
+/// WAL mode, every call run on a dedicated thread pool. It is a service so that it closes last on shutdown.
+public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteExecutor {
+    public let name = "database"
+    public let path: String
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+    private let threadPool: NIOThreadPool
+    private let writeLock = AsyncLock()
+    private let isClosed = Mutex(false)
+    private let logger: Logger
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, logger: Logger) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+        self.threadPool = threadPool
+        self.logger = logger
+    }
+
+    /// Opens (creating when needed) the database file and its directory.
+    public static func open(path: String, readerCount: Int = 3, logger: Logger) async throws -> SQLiteDatabase {
+        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threadPool.start()
+        do {
+            let (writer, readers) = try await threadPool.runIfActive {
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let writer = try SQLiteConnection(path: path, readOnly: false)
+                try writer.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                let readers = try (0..<readerCount).map { _ in try SQLiteConnection(path: path, readOnly: true) }
+                return (writer, readers)
+            }
+            logger.info("sqlite database opened", metadata: ["path": "\(path)"])
+            return SQLiteDatabase(path: path, writer: writer, readers: readers, threadPool: threadPool, logger: logger)
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Waits for graceful shutdown, then closes the connections: the HTTP server has drained by then.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes every connection and stops the thread pool; later calls fail with `SQLiteError.closed`.
+    public func close() async {
+        let alreadyClosed = isClosed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        _ = try? await writeLock.withLock {
+            try await self.threadPool.runIfActive {
+                self.writer.close()
+                for reader in self.readers { reader.close() }
+            }
+        }
+        try? await threadPool.shutdownGracefully()
+        logger.info("sqlite database closed")
+    }
+
+    /// Repositories that run each call on its own.
+    public var examples: some ExampleRepository { ExampleSQLiteRepository(executor: self) }
+
+    public func ping() async throws {
+        _ = try await query("SELECT 1", [])
+    }
+
+    func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow] {
+        let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        return try await threadPool.runIfActive { try reader.query(sql, bindings) }
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int {
+        try await writeLock.withLock {
+            try await self.threadPool.runIfActive { try self.writer.execute(sql, bindings) }
+        }
+    }
+
+    public func transaction<T: Sendable>(_ work: @Sendable (Repositories) async throws -> T) async throws -> T {
+        try await withWriter { connection in
+            try await connection.execute("BEGIN IMMEDIATE", [])
+            do {
+                let result = try await work(Repositories(examples: ExampleSQLiteRepository(executor: connection)))
+                try await connection.execute("COMMIT", [])
+                return result
+            } catch {
+                _ = try? await connection.execute("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with exclusive use of the writer connection (for transactions and migrations).
+    func withWriter<T: Sendable>(_ body: (WriterExecutor) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            try await body(WriterExecutor(connection: writer, threadPool: threadPool))
+        }
+    }
+}
+
+/// The writer connection while its holder has the write lock: reads see the holder's uncommitted writes.
+struct WriterExecutor: SQLiteExecutor {
+    let connection: SQLiteConnection
+    let threadPool: NIOThreadPool
+
+    func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow] {
+        try await threadPool.runIfActive { try connection.query(sql, bindings) }
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int {
+        try await threadPool.runIfActive { try connection.execute(sql, bindings) }
+    }
+
+    func executeScript(_ sql: String) async throws {
+        try await threadPool.runIfActive { try connection.executeScript(sql) }
+    }
+}

@@ -1,0 +1,122 @@
+import App
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct PortsideCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portside",
+        abstract: "Portside: a production-grade backend service.",
+        version: Portside.version,
+        subcommands: [Serve.self, Migrate.self, ConfigCommand.self, OpenAPI.self]
+    )
+}
+
+/// Loads and validates the configuration; on failure prints every problem and exits non-zero.
+func loadConfiguration() throws -> Configuration {
+    do {
+        return try Configuration.load()
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(78)  // EX_CONFIG
+    }
+}
+
+/// Bootstraps logging from the configuration and returns the process logger.
+func makeLogger(_ configuration: Configuration) -> Logger {
+    PortsideLogging.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+    var logger = Logger(label: "portside")
+    logger.logLevel = configuration.logLevel
+    return logger
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API until SIGTERM or SIGINT (migrates SQLite first outside production)."
+    )
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(configuration)
+        do {
+            let server = try await Portside.makeServer(configuration: configuration, logger: logger)
+            try await server.run()
+            logger.info("portside stopped")
+        } catch {
+            logger.critical("portside failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending database migrations, or list them.",
+        subcommands: [Apply.self, Status.self],
+        defaultSubcommand: Apply.self
+    )
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply every pending migration, in order.")
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            do {
+                let applied = try await Portside.migrate(configuration: configuration, logger: logger)
+                print(applied.isEmpty ? "Nothing to migrate." : "Applied \(applied.count) migration(s).")
+            } catch {
+                FileHandle.standardError.write(Data("migrate failed: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every migration and whether it is applied.")
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            do {
+                let reports = try await Portside.migrationStatus(configuration: configuration, logger: logger)
+                for report in reports {
+                    let state = report.appliedAt.map { "applied \(ISO8601DateFormatter().string(from: $0))" } ?? "pending"
+                    print(String(format: "%04d", report.version), report.name, state)
+                }
+                if reports.isEmpty { print("No migrations (DATABASE_URL=memory: keeps no schema).") }
+            } catch {
+                FileHandle.standardError.write(Data("migrate status failed: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Inspect the configuration.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the configuration and print the effective values (secrets redacted)."
+        )
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            print(configuration)
+        }
+    }
+}
+
+struct OpenAPI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the OpenAPI document.")
+
+    func run() async throws {
+        print(Portside.openAPIDocument)
+    }
+}
