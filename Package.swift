@@ -77,33 +77,45 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Domain", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DomainTests",
-            dependencies: ["Domain", "MemoryAdapters", "SystemAdapters"],
+            dependencies: ["Domain", "MemoryAdapters", "SystemAdapters", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AdapterContractTests",
-            dependencies: ["Domain", "MemoryAdapters", "SQLiteAdapter", "SystemAdapters"],
+            dependencies: ["Domain", "MemoryAdapters", "SQLiteAdapter", "SystemAdapters", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HTTPAdapterTests",
             dependencies: [
-                "App",
                 "HTTPAdapter",
                 "Domain",
                 "MemoryAdapters",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "App",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

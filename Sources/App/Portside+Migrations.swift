@@ -23,14 +23,18 @@ extension Portside {
 
     /// Development and test serve migrate on start; production only checks that nothing is pending, since its
     /// migrations run as a separate step (`portside migrate`) before the new version takes traffic.
-    static func prepareSchema(_ configuration: Configuration, logger: Logger) async throws {
-        guard case .sqlite = configuration.database else { return }
+    static func prepareSchema(_ configuration: Configuration, database: SQLiteDatabase, logger: Logger) async throws {
+        let migrator = SQLiteMigrator(database: database, directory: migrationsPath(configuration), logger: logger)
         if configuration.isProduction {
-            let pending = try await migrationStatus(configuration: configuration, logger: logger).filter { !$0.applied }
+            let pending = try await migrator.status().filter { $0.state == .pending }
             guard pending.isEmpty else { throw PendingMigrationsError(versions: pending.map(\.version)) }
         } else {
-            _ = try await migrate(configuration: configuration, logger: logger)
+            try await migrator.migrate()
         }
+    }
+
+    static func migrationsPath(_ configuration: Configuration) -> String {
+        URL(fileURLWithPath: configuration.migrationsDirectory).appendingPathComponent("sqlite").path
     }
 
     private static func withMigrator(
@@ -40,9 +44,8 @@ extension Portside {
     ) async throws -> [MigrationReport] {
         guard case .sqlite(let path) = configuration.database else { return [] }
         let database = try await SQLiteDatabase.open(path: path, logger: logger)
-        let directory = URL(fileURLWithPath: configuration.migrationsDirectory).appendingPathComponent("sqlite").path
         do {
-            let result = try await body(SQLiteMigrator(database: database, directory: directory, logger: logger))
+            let result = try await body(SQLiteMigrator(database: database, directory: migrationsPath(configuration), logger: logger))
             await database.close()
             return result.map { MigrationReport(version: $0.version, name: $0.name, applied: $0.state == .applied, appliedAt: $0.appliedAt) }
         } catch {

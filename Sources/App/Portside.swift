@@ -22,6 +22,8 @@ public enum Portside {
         let check: any DependencyCheck
         /// The database as a service, closed last on shutdown (nil for memory).
         let service: (any Service)?
+        /// The SQLite database, for its migrator (nil for memory).
+        let sqlite: SQLiteDatabase?
         let close: @Sendable () async -> Void
     }
 
@@ -29,11 +31,11 @@ public enum Portside {
         switch configuration.database {
         case .memory:
             let database = MemoryDatabase()
-            return Persistence(examples: database.examples, unitOfWork: database, check: database, service: nil, close: {})
+            return Persistence(examples: database.examples, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {})
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(
-                examples: database.examples, unitOfWork: database, check: database, service: database,
+                examples: database.examples, unitOfWork: database, check: database, service: database, sqlite: database,
                 close: { await database.close() }
             )
         }
@@ -49,7 +51,7 @@ public enum Portside {
     ) async throws -> ServiceGroup {
         let persistence = try await openPersistence(configuration, logger: logger)
         do {
-            try await prepareSchema(configuration, logger: logger)
+            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
         } catch {
             await persistence.close()
             throw error

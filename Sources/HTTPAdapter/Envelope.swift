@@ -1,100 +1,109 @@
 import Domain
-import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
+import NIOCore
 
-/// The JSON envelope of every API response.
+/// The JSON envelope of every API response, written in this order:
 ///
 /// success: `{"success":true,"statusCode":200,"message":"...","data":...,"meta":{...}?,"links":{...}?,"requestId":"..."}`
 /// error:   `{"success":false,"statusCode":400,"message":"...","errors":[{"field":"...","message":"..."}]?,"requestId":"..."}`
-struct Envelope<Data: Encodable>: Encodable {
+struct Envelope<Data: JSONWritable>: JSONWritable {
     let success: Bool
     let statusCode: Int
     let message: String
     let data: Data?
-    let meta: PageMeta?
-    let links: PageLinks?
-    let errors: [FieldErrorBody]?
+    var meta: PageMeta?
+    var links: PageLinks?
+    var errors: [FieldErrorBody]?
     let requestId: String
 
-    enum CodingKeys: String, CodingKey {
-        case success, statusCode, message, data, meta, links, errors, requestId
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(success, forKey: .success)
-        try container.encode(statusCode, forKey: .statusCode)
-        try container.encode(message, forKey: .message)
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("success", success)
+        json.field("statusCode", statusCode)
+        json.field("message", message)
         // A successful answer always carries `data`, null included, so clients can rely on the key.
-        if success { try container.encode(data, forKey: .data) } else { try container.encodeIfPresent(data, forKey: .data) }
-        try container.encodeIfPresent(meta, forKey: .meta)
-        try container.encodeIfPresent(links, forKey: .links)
-        try container.encodeIfPresent(errors, forKey: .errors)
-        try container.encode(requestId, forKey: .requestId)
+        if success || data != nil { json.field("data", data) }
+        if let meta { json.field("meta", meta) }
+        if let links { json.field("links", links) }
+        if let errors { json.field("errors", errors) }
+        json.field("requestId", requestId)
+        json.endObject()
     }
 }
 
-struct FieldErrorBody: Encodable {
+struct FieldErrorBody: JSONWritable {
     let field: String
     let message: String
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("field", field)
+        json.field("message", message)
+        json.endObject()
+    }
 }
 
-struct PageMeta: Encodable {
+struct PageMeta: JSONWritable {
     let page: Int
     let limit: Int
     let total: Int
     let totalPages: Int
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("page", page)
+        json.field("limit", limit)
+        json.field("total", total)
+        json.field("totalPages", totalPages)
+        json.endObject()
+    }
 }
 
-struct PageLinks: Encodable {
+struct PageLinks: JSONWritable {
     let first: String
     let last: String
     let prev: String?
     let next: String?
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(first, forKey: .first)
-        try container.encode(last, forKey: .last)
-        try container.encode(prev, forKey: .prev)
-        try container.encode(next, forKey: .next)
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("first", first)
+        json.field("last", last)
+        json.field("prev", prev)
+        json.field("next", next)
+        json.endObject()
     }
-
-    enum CodingKeys: String, CodingKey { case first, last, prev, next }
 }
 
-/// An empty `data` payload, encoded as null.
-struct NoData: Encodable {}
+/// An empty `data` payload, written as null.
+struct NoData: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.null()
+    }
+}
 
 enum JSONResponse {
     static let contentType = "application/json; charset=utf-8"
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// A success envelope around `data`.
-    static func success<Data: Encodable>(
+    static func success<Data: JSONWritable>(
         _ status: HTTPResponse.Status = .ok,
         message: String,
         data: Data?,
         meta: PageMeta? = nil,
         links: PageLinks? = nil,
         context: AppRequestContext
-    ) throws -> Response {
+    ) -> Response {
         let envelope = Envelope(
-            success: true, statusCode: status.code, message: message, data: data, meta: meta, links: links, errors: nil,
+            success: true, statusCode: status.code, message: message, data: data, meta: meta, links: links,
             requestId: context.requestId
         )
-        return try make(status, envelope)
+        return make(status, envelope)
     }
 
     /// An error envelope; `data` is only used where the failure itself has a report (health checks).
-    static func failure<Data: Encodable>(
+    static func failure<Data: JSONWritable>(
         _ status: HTTPResponse.Status,
         message: String,
         errors: [FieldError] = [],
@@ -103,21 +112,18 @@ enum JSONResponse {
         requestId: String
     ) -> Response {
         let envelope = Envelope(
-            success: false, statusCode: status.code, message: message, data: data, meta: nil, links: nil,
+            success: false, statusCode: status.code, message: message, data: data,
             errors: errors.isEmpty ? nil : errors.map { FieldErrorBody(field: $0.field, message: $0.message) },
             requestId: requestId
         )
-        var response = (try? make(status, envelope)) ?? Response(status: status)
+        var response = make(status, envelope)
         response.headers.append(contentsOf: headers)
         return response
     }
 
-    private static func make(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Response {
-        let data = try encoder.encode(body)
-        return Response(
-            status: status,
-            headers: [.contentType: contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
-        )
+    private static func make(_ status: HTTPResponse.Status, _ body: some JSONWritable) -> Response {
+        var json = JSONWriter()
+        body.write(to: &json)
+        return Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: json.buffer))
     }
 }

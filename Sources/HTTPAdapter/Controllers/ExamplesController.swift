@@ -21,7 +21,7 @@ struct ExamplesController {
         let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
         let search = context.query["search"]
         let result = try await service.list(search: search, page: page)
-        return try JSONResponse.success(
+        return JSONResponse.success(
             message: "Examples retrieved successfully",
             data: result.items.map(ExampleBody.init),
             meta: PageMeta(page: page.page, limit: page.limit, total: result.total, totalPages: result.totalPages),
@@ -32,12 +32,12 @@ struct ExamplesController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let example = try await service.create(try ExampleDraft(json: JSONBody.object(in: context)))
-        return try JSONResponse.success(.created, message: "Example created successfully", data: ExampleBody(example), context: context)
+        return JSONResponse.success(.created, message: "Example created successfully", data: ExampleBody(example), context: context)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let example = try await service.get(id: try context.parameters.require("id"))
-        return try JSONResponse.success(message: "Example retrieved successfully", data: ExampleBody(example), context: context)
+        return JSONResponse.success(message: "Example retrieved successfully", data: ExampleBody(example), context: context)
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -50,42 +50,33 @@ struct ExamplesController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await service.delete(id: try context.parameters.require("id"))
-        return try JSONResponse.success(message: "Example deleted successfully", data: NoData?.none, context: context)
+        return JSONResponse.success(message: "Example deleted successfully", data: NoData?.none, context: context)
     }
 
     private func update(context: AppRequestContext, mode: ExampleDraft.Mode) async throws -> Response {
         let id = try context.parameters.require("id")
         let draft = try ExampleDraft(json: JSONBody.object(in: context))
         let example = try await service.update(id: id, with: draft, mode: mode)
-        return try JSONResponse.success(message: "Example updated successfully", data: ExampleBody(example), context: context)
+        return JSONResponse.success(message: "Example updated successfully", data: ExampleBody(example), context: context)
     }
 }
 
 /// An example as the API shows it.
-struct ExampleBody: Encodable {
-    let id: String
-    let name: String
-    let description: String?
-    let createdAt: String
-    let updatedAt: String
+struct ExampleBody: JSONWritable {
+    let example: Example
 
     init(_ example: Example) {
-        id = example.id.uuidString.lowercased()
-        name = example.name
-        description = example.description
-        createdAt = Timestamp.string(example.createdAt)
-        updatedAt = Timestamp.string(example.updatedAt)
+        self.example = example
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, description, createdAt, updatedAt }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("id", example.id.uuidString.lowercased())
+        json.field("name", example.name)
+        json.field("description", example.description)
+        json.field("createdAt", Timestamp.string(example.createdAt))
+        json.field("updatedAt", Timestamp.string(example.updatedAt))
+        json.endObject()
     }
 }
 

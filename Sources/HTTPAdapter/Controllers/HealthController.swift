@@ -34,11 +34,11 @@ struct HealthController {
         guard healthy else {
             return JSONResponse.failure(.serviceUnavailable, message: "Service unhealthy", data: report, requestId: context.requestId)
         }
-        return try JSONResponse.success(message: "Service healthy", data: report, context: context)
+        return JSONResponse.success(message: "Service healthy", data: report, context: context)
     }
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.success(message: "Service alive", data: StatusBody(status: "ok", checks: nil), context: context)
+        JSONResponse.success(message: "Service alive", data: StatusBody(status: "ok", checks: nil), context: context)
     }
 
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -55,7 +55,7 @@ struct HealthController {
                 requestId: context.requestId
             )
         }
-        return try JSONResponse.success(message: "Service ready", data: StatusBody(status: "ready", checks: results), context: context)
+        return JSONResponse.success(message: "Service ready", data: StatusBody(status: "ready", checks: results), context: context)
     }
 
     /// Probes every dependency at once, each bounded by `checkTimeout`.
@@ -96,22 +96,47 @@ struct HealthController {
     }
 }
 
-struct CheckResult: Encodable {
+struct CheckResult: JSONWritable {
     let status: String
     let latencyMs: Double
     let error: String?
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("status", status)
+        json.field("latencyMs", latencyMs)
+        if let error { json.field("error", error) }
+        json.endObject()
+    }
 }
 
-struct HealthReport: Encodable {
+struct HealthReport: JSONWritable {
     let status: String
     let version: String
     /// Seconds since the process started serving.
     let uptime: Double
     let timestamp: String
     let checks: [String: CheckResult]
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("status", status)
+        json.field("version", version)
+        json.field("uptime", uptime)
+        json.field("timestamp", timestamp)
+        json.field("checks", checks)
+        json.endObject()
+    }
 }
 
-struct StatusBody: Encodable {
+struct StatusBody: JSONWritable {
     let status: String
     let checks: [String: CheckResult]?
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("status", status)
+        if let checks { json.field("checks", checks) }
+        json.endObject()
+    }
 }

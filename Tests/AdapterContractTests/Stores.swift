@@ -1,0 +1,57 @@
+import Domain
+import Foundation
+import Logging
+import MemoryAdapters
+import SQLiteAdapter
+import TestSupport
+
+/// Every adapter of the persistence ports. Each contract test runs once per case, on a fresh, empty store.
+enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    case memory, sqlite
+
+    var description: String { rawValue }
+}
+
+struct Store: Sendable {
+    let examples: any ExampleRepository
+    let unitOfWork: any UnitOfWork
+}
+
+/// Builds a fresh store of `kind` (SQLite: a new file, migrated), runs `body`, and closes it.
+func withStore<T: Sendable>(_ kind: StoreKind, _ body: (Store) async throws -> T) async throws -> T {
+    switch kind {
+    case .memory:
+        let database = MemoryDatabase()
+        return try await body(Store(examples: database.examples, unitOfWork: database))
+    case .sqlite:
+        let database = try await openMigratedSQLite()
+        do {
+            let result = try await body(Store(examples: database.examples, unitOfWork: database))
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+}
+
+let testLogger = Logger(label: "portside-tests")
+
+func openMigratedSQLite(path: String = temporaryDatabasePath()) async throws -> SQLiteDatabase {
+    let database = try await SQLiteDatabase.open(path: path, logger: testLogger)
+    let directory = packageRoot().appendingPathComponent("migrations/sqlite").path
+    try await SQLiteMigrator(database: database, directory: directory, logger: testLogger).migrate()
+    return database
+}
+
+/// An example created at `millisecond` (since 1970) with id number `number`.
+func example(_ number: Int, name: String = "example", description: String? = nil, at millisecond: Int64 = 1_000) -> Example {
+    Example(
+        id: UUID(uuidString: String(format: "00000000-0000-7000-8000-%012x", number))!,
+        name: name,
+        description: description,
+        createdAt: Date(millisecondsSince1970: millisecond),
+        updatedAt: Date(millisecondsSince1970: millisecond)
+    )
+}

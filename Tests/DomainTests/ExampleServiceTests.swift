@@ -1,0 +1,128 @@
+import Domain
+import Foundation
+import MemoryAdapters
+import TestSupport
+import Testing
+
+@Suite struct ExampleServiceTests {
+    let clock = TestClock()
+    let database = MemoryDatabase()
+    var service: ExampleService { ExampleService(repository: database.examples, clock: clock, ids: SequentialIDs()) }
+
+    @Test func createTrimsAndStoresAtMillisecondPrecision() async throws {
+        let example = try await service.create(ExampleDraft(name: .value("  Harbour  "), description: .value(" quay ")))
+
+        #expect(example.name == "Harbour")
+        #expect(example.description == "quay")
+        #expect(example.createdAt == clock.now().truncatedToMilliseconds)
+        #expect(example.createdAt == example.updatedAt)
+        #expect(try await service.get(id: example.id.uuidString) == example)
+    }
+
+    @Test func createListsEveryProblemAtOnce() async throws {
+        let draft = ExampleDraft(
+            name: .value(String(repeating: "n", count: 201)),
+            description: .value(String(repeating: "d", count: 2001)),
+            unknownFields: ["role", "id"]
+        )
+
+        let error = await #expect(throws: DomainError.self) { try await service.create(draft) }
+
+        guard case .validation(let problems) = error else {
+            Issue.record("expected a validation error")
+            return
+        }
+        #expect(problems.map(\.field) == ["id", "role", "name", "description"])
+    }
+
+    @Test(arguments: [
+        (Field<String>.absent, "name is required"),
+        (Field<String>.value("   "), "name must be between 1 and 200 characters"),
+        (Field<String>.invalid("name must be a string"), "name must be a string"),
+    ])
+    func createRejectsBadNames(name: Field<String>, message: String) async throws {
+        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: name)) }
+        #expect(error == .validation([FieldError(field: "name", message: message)]))
+    }
+
+    @Test func nameOfExactly200CharactersIsAccepted() async throws {
+        let example = try await service.create(ExampleDraft(name: .value(String(repeating: "é", count: 200))))
+        #expect(example.name.count == 200)
+    }
+
+    @Test func emptyDescriptionIsStoredAsNone() async throws {
+        let example = try await service.create(ExampleDraft(name: .value("a"), description: .value("  ")))
+        #expect(example.description == nil)
+    }
+
+    @Test func patchChangesOnlyTheFieldsPresentAndMovesUpdatedAt() async throws {
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("keep")))
+        clock.advance(by: 5)
+
+        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial)
+
+        #expect(changed.name == "b")
+        #expect(changed.description == "keep")
+        #expect(changed.createdAt == created.createdAt)
+        #expect(changed.updatedAt == clock.now().truncatedToMilliseconds)
+    }
+
+    @Test func patchWithNullClearsTheDescription() async throws {
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("gone")))
+        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value(nil)), mode: .partial)
+        #expect(changed.description == nil)
+    }
+
+    @Test func emptyPatchIsRejected() async throws {
+        let created = try await service.create(ExampleDraft(name: .value("a")))
+        let error = await #expect(throws: DomainError.self) {
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(), mode: .partial)
+        }
+        #expect(error == .validation([FieldError(field: "body", message: "provide at least one of name, description")]))
+    }
+
+    @Test func replaceRequiresNameAndClearsAnAbsentDescription() async throws {
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("old")))
+
+        let missingName = await #expect(throws: DomainError.self) {
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value("x")), mode: .complete)
+        }
+        let replaced = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .complete)
+
+        #expect(missingName == .validation([FieldError(field: "name", message: "name is required")]))
+        #expect(replaced.name == "b")
+        #expect(replaced.description == nil)
+    }
+
+    @Test func deletedExamplesAreNotFoundAnyMore() async throws {
+        let created = try await service.create(ExampleDraft(name: .value("a")))
+
+        try await service.delete(id: created.id.uuidString)
+
+        await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.get(id: created.id.uuidString) }
+        await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.delete(id: created.id.uuidString) }
+        await #expect(throws: DomainError.notFound(resource: "Example")) {
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial)
+        }
+        #expect(try await service.list(search: nil, page: PageRequest(page: 1, limit: 10)).total == 0)
+    }
+
+    @Test(arguments: ["not-a-uuid", "", "00000000-0000-7000-8000-00000000000g"])
+    func malformedIdsAreSimplyNotFound(id: String) async throws {
+        await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.get(id: id) }
+    }
+
+    @Test func searchIsTrimmedAndBounded() async throws {
+        _ = try await service.create(ExampleDraft(name: .value("Lighthouse")))
+
+        let found = try await service.list(search: "  light ", page: PageRequest(page: 1, limit: 10))
+        let everything = try await service.list(search: "   ", page: PageRequest(page: 1, limit: 10))
+        let error = await #expect(throws: DomainError.self) {
+            try await service.list(search: String(repeating: "x", count: 201), page: PageRequest(page: 1, limit: 10))
+        }
+
+        #expect(found.items.map(\.name) == ["Lighthouse"])
+        #expect(everything.total == 1)
+        #expect(error == .validation([FieldError(field: "search", message: "search must be at most 200 characters")]))
+    }
+}
