@@ -86,7 +86,7 @@ public enum Portside {
             "portside starting",
             metadata: [
                 "version": "\(version)", "environment": "\(configuration.environment.rawValue)",
-                "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.entries[3].value)",
+                "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databaseDescription)",
             ]
         )
         return ServiceGroup(configuration: groupConfiguration)
@@ -101,7 +101,7 @@ public enum Portside {
             corsOrigins: configuration.corsOrigins,
             trustedProxies: TrustedProxies(configuration.trustedProxies.compactMap(IPRange.init)),
             rateLimitMax: configuration.rateLimitMax,
-            rateLimitWindow: TimeInterval(configuration.rateLimitWindow.components.seconds),
+            rateLimitWindow: configuration.rateLimitWindow / .seconds(1),
             idleTimeout: configuration.idleTimeout,
             docsAssetsURL: configuration.docsAssetsURL,
             version: version

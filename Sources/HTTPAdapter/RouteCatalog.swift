@@ -8,6 +8,11 @@ public final class RouteCatalog {
     public struct Entry: Hashable, Sendable {
         public let method: String
         public let path: String
+
+        public init(method: String, path: String) {
+            self.method = method
+            self.path = path
+        }
     }
 
     let router: Router<AppRequestContext>

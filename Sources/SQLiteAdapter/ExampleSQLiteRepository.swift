@@ -5,59 +5,65 @@ import Foundation
 struct ExampleSQLiteRepository: ExampleRepository {
     let executor: any SQLiteExecutor
 
-    private static let columns = "id, name, description, created_at, updated_at"
+    /// Every statement, written out in full: nothing is assembled at run time.
+    private enum SQL {
+        static let insert = "INSERT INTO examples (id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+        static let find = "SELECT id, name, description, created_at, updated_at FROM examples WHERE id = ?1 AND deleted_at IS NULL"
+        static let count = "SELECT count(*) FROM examples WHERE deleted_at IS NULL"
+        static let page = """
+            SELECT id, name, description, created_at, updated_at FROM examples WHERE deleted_at IS NULL
+            ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2
+            """
+        static let countMatching = """
+            SELECT count(*) FROM examples
+            WHERE deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')
+            """
+        static let pageMatching = """
+            SELECT id, name, description, created_at, updated_at FROM examples
+            WHERE deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')
+            ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3
+            """
+        static let update = "UPDATE examples SET name = ?1, description = ?2, updated_at = ?3 WHERE id = ?4 AND deleted_at IS NULL"
+        static let softDelete = "UPDATE examples SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL"
+    }
 
     func insert(_ example: Example) async throws {
         try await executor.execute(
-            "INSERT INTO examples (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            SQL.insert,
             [.uuid(example.id), .text(example.name), .optionalText(example.description), .date(example.createdAt), .date(example.updatedAt)]
         )
     }
 
     func find(id: UUID) async throws -> Example? {
-        let rows = try await executor.query(
-            "SELECT \(Self.columns) FROM examples WHERE id = ? AND deleted_at IS NULL",
-            [.uuid(id)]
-        )
-        return try rows.first.map(Self.example)
+        try await executor.query(SQL.find, [.uuid(id)]).first.map(Self.example)
     }
 
     func list(search: String?, page: PageRequest) async throws -> Page<Example> {
-        let filter: String
-        var bindings: [SQLiteValue] = []
+        let paging: [SQLiteValue] = [.integer(Int64(page.limit)), .integer(Int64(page.offset))]
+        let countRows: [SQLiteRow]
+        let rows: [SQLiteRow]
         if let search {
-            filter = "deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')"
-            bindings.append(.text("%" + Self.escapeLike(search) + "%"))
+            let pattern = SQLiteValue.text("%" + Self.escapeLike(search) + "%")
+            countRows = try await executor.query(SQL.countMatching, [pattern])
+            rows = try await executor.query(SQL.pageMatching, [pattern] + paging)
         } else {
-            filter = "deleted_at IS NULL"
+            countRows = try await executor.query(SQL.count, [])
+            rows = try await executor.query(SQL.page, paging)
         }
-        let count = try await executor.query("SELECT count(*) FROM examples WHERE \(filter)", bindings)
-        let total = try count.first?.int64(0) ?? 0
-        let limitIndex = bindings.count + 1
-        let rows = try await executor.query(
-            """
-            SELECT \(Self.columns) FROM examples WHERE \(filter)
-            ORDER BY created_at DESC, id DESC LIMIT ?\(limitIndex) OFFSET ?\(limitIndex + 1)
-            """,
-            bindings + [.integer(Int64(page.limit)), .integer(Int64(page.offset))]
-        )
+        let total = try countRows.first?.int64(0) ?? 0
         return Page(items: try rows.map(Self.example), total: Int(total), request: page)
     }
 
     func update(_ example: Example) async throws -> Bool {
         let changed = try await executor.execute(
-            "UPDATE examples SET name = ?, description = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+            SQL.update,
             [.text(example.name), .optionalText(example.description), .date(example.updatedAt), .uuid(example.id)]
         )
         return changed == 1
     }
 
     func softDelete(id: UUID, at date: Date) async throws -> Bool {
-        let changed = try await executor.execute(
-            "UPDATE examples SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-            [.date(date), .uuid(id)]
-        )
-        return changed == 1
+        try await executor.execute(SQL.softDelete, [.date(date), .uuid(id)]) == 1
     }
 
     private static func example(_ row: SQLiteRow) throws -> Example {

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 /// The contract of the unit-of-work port: all of a transaction's writes, or none.
@@ -73,6 +74,24 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(try await store.examples.list(search: nil, page: PageRequest(page: 1, limit: 100)).total == 40)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func writingAroundTheTransactionFailsInsteadOfDeadlocking(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let outcome = try await withTimeout(10) {
+                do {
+                    try await store.unitOfWork.transaction { _ in
+                        try await store.examples.insert(example(1, at: 1))
+                    }
+                    return "completed"
+                } catch is ReentrantLockError {
+                    return "refused"
+                }
+            }
+            #expect(outcome == "refused")
+            #expect(try await store.examples.find(id: example(1).id) == nil)
         }
     }
 }

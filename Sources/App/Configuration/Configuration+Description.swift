@@ -29,7 +29,8 @@ extension Configuration: CustomStringConvertible {
         entries.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
     }
 
-    private var databaseDescription: String {
+    /// `DATABASE_URL` as it may be shown (no credentials).
+    public var databaseDescription: String {
         switch database {
         case .sqlite(let path): "sqlite:\(path)"
         case .memory: "memory:"

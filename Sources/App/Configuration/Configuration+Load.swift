@@ -23,7 +23,8 @@ extension Configuration {
             databaseExplicit: databaseURL != nil,
             jwtSecret: reader.string("JWT_SECRET").map(Secret.init),
             publicBaseURL: reader.url("PUBLIC_BASE_URL", default: "http://localhost:8080"),
-            corsOrigins: ConfigurationValues.list(reader.string("CORS_ORIGINS") ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
+            // Set but empty means "no cross-origin callers", even in development.
+            corsOrigins: ConfigurationValues.list(env["CORS_ORIGINS"] ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
             trustedProxies: ConfigurationValues.list(reader.string("TRUSTED_PROXIES") ?? ""),
             bodyLimit: reader.size("BODY_LIMIT", default: "10kb", in: 1...(64 * 1024 * 1024)),
             rateLimitWindow: reader.duration("RATE_LIMIT_WINDOW", default: "15m", minimum: .seconds(1)),

@@ -1,21 +1,26 @@
 import Foundation
-import Glibc
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes whole lines to standard output under one lock, so lines from concurrent requests never interleave.
 final class LineWriter: Sendable {
     static let standardOutput = LineWriter()
     private let lock = Mutex(())
 
-    func write(_ line: String) {
+    func writeLine(_ line: String) {
         lock.withLock { _ in
             var line = line
             line.append("\n")
             line.withUTF8 { bytes in
                 var offset = 0
                 while offset < bytes.count {
-                    let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
                     if written <= 0 { break }
                     offset += written
                 }
@@ -49,7 +54,7 @@ struct JSONLogHandler: LogHandler {
             object[key] = Self.plain(value)
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        writer.write(String(decoding: data, as: UTF8.self))
+        writer.writeLine(String(decoding: data, as: UTF8.self))
     }
 
     private static func plain(_ value: Logger.Metadata.Value) -> Any {
@@ -79,7 +84,7 @@ struct PrettyLogHandler: LogHandler {
         let merged = metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(event.metadata ?? [:]) { $1 }
         let pairs = merged.filter { !$0.key.hasPrefix("hb.") }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let level = event.level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
-        writer.write(([LogTimestamp.now(), level, "\(event.message)"] + pairs).joined(separator: " "))
+        writer.writeLine(([LogTimestamp.now(), level, "\(event.message)"] + pairs).joined(separator: " "))
     }
 }
 

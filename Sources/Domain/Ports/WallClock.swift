@@ -17,7 +17,7 @@ extension Date {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
-    /// This instant truncated to whole milliseconds, so every adapter returns exactly what was stored.
+    /// This instant at whole-millisecond precision (rounded), so every adapter returns exactly what was stored.
     public var truncatedToMilliseconds: Date {
         Date(millisecondsSince1970: millisecondsSince1970)
     }

@@ -14,8 +14,10 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limit: Int
     let window: TimeInterval
 
+    static let exempt: Set<String> = ["/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path.hasPrefix("/api/v1/health") { return try await next(request, context) }
+        if Self.exempt.contains(request.uri.path) { return try await next(request, context) }
         let now = clock.now()
         let decision: RateLimitDecision
         do {

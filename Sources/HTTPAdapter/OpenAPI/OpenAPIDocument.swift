@@ -22,7 +22,6 @@ enum OpenAPIDocument {
                 "summary": "Status, build version, uptime and a check of every dependency",
                 "responses": {
                   "200": { "$ref": "#/components/responses/Health" },
-                  "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "503": { "$ref": "#/components/responses/HealthFailed" }
                 }
               }

@@ -67,7 +67,7 @@ public struct TrustedProxies: Sendable {
 
     /// The client address: starting at the TCP peer, walk `X-Forwarded-For` from the right for as long as the hop
     /// we stand on is a trusted proxy. A client cannot forge its way past an untrusted hop.
-    func clientAddress(peer: String?, forwardedFor: String?) -> String {
+    public func clientAddress(peer: String?, forwardedFor: String?) -> String {
         guard var client = peer else { return "unknown" }
         guard let forwardedFor, trusts(client) else { return client }
         let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: " \t") }

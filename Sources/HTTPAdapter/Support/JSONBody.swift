@@ -41,7 +41,7 @@ enum JSONBody {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw HTTPProblem(status: .badRequest, message: "Malformed JSON in request body" + detail(of: error))
+            throw HTTPProblem(status: .badRequest, message: "Malformed JSON in request body" + syntaxError(in: buffer))
         }
         guard case .object(let object) = value else {
             throw HTTPProblem(status: .badRequest, message: "Request body must be a JSON object")
@@ -49,12 +49,15 @@ enum JSONBody {
         return object
     }
 
-    /// The parser's description of where the JSON broke (it names a position in the client's own input).
-    private static func detail(of error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error,
-            let underlying = context.underlyingError as NSError?,
-            let description = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-        else { return "" }
-        return ": " + description
+    /// Where the JSON broke, in the parser's words (a position in the client's own input); only computed on
+    /// this failure path.
+    private static func syntaxError(in buffer: ByteBuffer) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+            return ""
+        } catch {
+            guard let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else { return "" }
+            return ": " + description
+        }
     }
 }

@@ -1,0 +1,61 @@
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct CORSTests {
+    let allowed = "https://app.example.com"
+
+    @Test func anAllowedOriginIsEchoedWithCredentials() async throws {
+        try await TestApp().test { client in
+            let response = try await client.get("/api/v1/examples", headers: [.origin: allowed])
+            #expect(response.headers[.accessControlAllowOrigin] == allowed)
+            #expect(response.headers[.accessControlAllowCredentials] == "true")
+            #expect(response.headers[.vary] == "Origin")
+            #expect(response.headers[.accessControlExposeHeaders]?.contains("X-Request-Id") == true)
+        }
+    }
+
+    @Test func anotherOriginGetsNoCORSHeaders() async throws {
+        try await TestApp().test { client in
+            let response = try await client.get("/api/v1/examples", headers: [.origin: "https://evil.example.net"])
+            #expect(response.status == .ok)
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+            #expect(response.headers[.accessControlAllowCredentials] == nil)
+        }
+    }
+
+    @Test func errorAnswersToAnAllowedOriginAreReadable() async throws {
+        try await TestApp().test { client in
+            let response = try await client.get("/api/v1/examples/missing", headers: [.origin: allowed])
+            #expect(response.status == .notFound)
+            #expect(response.headers[.accessControlAllowOrigin] == allowed)
+        }
+    }
+
+    @Test func preflightFromAnAllowedOriginSucceeds() async throws {
+        try await TestApp().test { client in
+            let response = try await client.execute(
+                uri: "/api/v1/examples",
+                method: .options,
+                headers: [.origin: allowed, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "content-type"]
+            )
+            #expect(response.status == .noContent)
+            #expect(response.headers[.accessControlAllowOrigin] == allowed)
+            #expect(response.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            #expect(response.headers[.accessControlAllowHeaders]?.contains("Content-Type") == true)
+        }
+    }
+
+    @Test func preflightFromAnotherOriginIsRefused() async throws {
+        try await TestApp().test { client in
+            let response = try await client.execute(
+                uri: "/api/v1/examples",
+                method: .options,
+                headers: [.origin: "https://evil.example.net", .accessControlRequestMethod: "DELETE"]
+            )
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+            #expect(response.object["message"] as? String == "Origin not allowed")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Domain
+import Foundation
+import HTTPAdapter
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MemoryAdapters
+import NIOCore
+import TestSupport
+
+/// Everything one router test needs; each test builds its own and changes what it is about.
+struct TestApp {
+    var settings = HTTPSettings(corsOrigins: ["https://app.example.com"], rateLimitMax: 10_000, version: "9.9.9-test")
+    var repository: any ExampleRepository = MemoryDatabase().examples
+    var checks: [any DependencyCheck] = [PassingCheck()]
+    var readiness = Readiness()
+    var clock = TestClock()
+    var rateLimitStore: any RateLimitStore = RateLimitMemoryStore()
+
+    func dependencies() -> HTTPDependencies {
+        HTTPDependencies(
+            examples: ExampleService(repository: repository, clock: clock, ids: SequentialIDs()),
+            rateLimitStore: rateLimitStore,
+            clock: clock,
+            checks: checks,
+            readiness: readiness
+        )
+    }
+
+    /// Runs `body` against the router in memory (no socket).
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "portside-http-tests")
+        logger.logLevel = .warning
+        let app = HTTPApplication.build(settings: settings, dependencies: dependencies(), logger: logger)
+        try await app.test(.router) { client in try await body(client) }
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends `json` (any JSON text) with `Content-Type: application/json`.
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: json))
+    }
+
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: headers)
+    }
+
+    /// Creates an example and returns its id.
+    func createExample(name: String, description: String? = nil) async throws -> String {
+        var body: [String: Any] = ["name": name]
+        if let description { body["description"] = description }
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let response = try await send(.post, "/api/v1/examples", json: String(decoding: data, as: UTF8.self))
+        guard response.status == .created, let data = response.object["data"] as? [String: Any], let id = data["id"] as? String else {
+            throw TestFailure(message: "could not create example: \(response.status) \(String(buffer: response.body))")
+        }
+        return id
+    }
+}
+
+struct TestFailure: Error {
+    let message: String
+}
+
+extension TestResponse {
+    /// The body parsed as a JSON object (empty when it is not one).
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+
+    /// The `errors` of an error envelope as `field: message` strings.
+    var fieldErrors: [String] {
+        (object["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? ""): \($0["message"] ?? "")" }
+    }
+}
