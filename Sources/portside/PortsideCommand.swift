@@ -114,7 +114,7 @@ struct ConfigCommand: AsyncParsableCommand {
 }
 
 struct OpenAPI: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the OpenAPI document.")
+    static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the OpenAPI document.")
 
     func run() async throws {
         print(Portside.openAPIDocument)

@@ -4,8 +4,11 @@ import Logging
 
 extension Configuration {
     /// Reads the process environment over `.env` (when present) and validates it.
-    public static func load(dotEnvPath: String = ".env") throws(ConfigurationError) -> Configuration {
-        try parse(DotEnv.environment(overlaying: dotEnvPath))
+    public static func load(
+        dotEnvPath: String = ".env",
+        process: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> Configuration {
+        try parse(DotEnv.environment(overlaying: dotEnvPath, process: process))
     }
 
     /// Validates `env` and returns the configuration, or throws listing every problem at once.

@@ -1,0 +1,128 @@
+import App
+import Foundation
+import Logging
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func noConfigurationAtAllGivesTheDevelopmentDefaults() throws {
+        let configuration = try Configuration.parse([:])
+
+        #expect(configuration.environment == .development)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.database == .sqlite(path: "data/portside.sqlite"))
+        #expect(configuration.bodyLimit == 10 * 1024)
+        #expect(configuration.rateLimitWindow == .seconds(15 * 60))
+        #expect(configuration.rateLimitMax == 1000)
+        #expect(configuration.shutdownTimeout == .seconds(30))
+        #expect(configuration.logFormat == .pretty)
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.migrationsDirectory == "migrations")
+    }
+
+    @Test func valuesAreParsedInTheirUnits() throws {
+        let configuration = try Configuration.parse([
+            "PORT": "9000", "BODY_LIMIT": "1mb", "RATE_LIMIT_WINDOW": "90s", "SHUTDOWN_TIMEOUT": "2m",
+            "DATABASE_URL": "memory:", "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", "CORS_ORIGINS": "https://a.example, https://b.example/",
+        ])
+
+        #expect(configuration.port == 9000)
+        #expect(configuration.bodyLimit == 1024 * 1024)
+        #expect(configuration.rateLimitWindow == .seconds(90))
+        #expect(configuration.shutdownTimeout == .seconds(120))
+        #expect(configuration.database == .memory)
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.logFormat == .json)
+        #expect(configuration.corsOrigins == ["https://a.example", "https://b.example"])
+    }
+
+    @Test func everyProblemIsListedAtOnceNamingItsKey() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse([
+                "PORT": "80a0", "BODY_LIMIT": "ten", "RATE_LIMIT_WINDOW": "soon", "LOG_LEVEL": "loud",
+                "TRUSTED_PROXIES": "10.0.0.0/8, not-an-ip", "DATABASE_URL": "mysql://user:hunter2@db/app",
+            ])
+        }
+        let problems = try #require(error?.problems)
+        let keys = problems.map { String($0.prefix { $0 != ":" }) }
+
+        #expect(Set(keys) == ["PORT", "BODY_LIMIT", "RATE_LIMIT_WINDOW", "LOG_LEVEL", "TRUSTED_PROXIES", "DATABASE_URL"])
+        #expect(problems.contains { $0.contains("80a0") })
+        #expect(!problems.joined().contains("hunter2"))
+    }
+
+    @Test func productionDemandsWhatProductionNeeds() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(["APP_ENV": "production", "JWT_SECRET": String(repeating: "s", count: 63), "CORS_ORIGINS": "*"])
+        }
+        let problems = try #require(error?.problems)
+
+        #expect(problems.contains("DATABASE_URL: must be set explicitly in production"))
+        #expect(problems.contains("JWT_SECRET: must be at least 64 characters in production"))
+        #expect(problems.contains("CORS_ORIGINS: must not contain * in production"))
+        #expect(!problems.joined().contains(String(repeating: "s", count: 63)))
+    }
+
+    @Test func aCompleteProductionConfigurationIsAccepted() throws {
+        let configuration = try Configuration.parse([
+            "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite",
+            "JWT_SECRET": String(repeating: "k", count: 64), "CORS_ORIGINS": "https://app.example.com",
+        ])
+
+        #expect(configuration.isProduction)
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.logFormat == .json)
+        #expect(configuration.shutdownDrainDelay == .seconds(5))
+    }
+
+    @Test func productionRefusesTheMemoryDatabase() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(["APP_ENV": "production", "DATABASE_URL": "memory:", "JWT_SECRET": String(repeating: "k", count: 64)])
+        }
+        #expect(error?.problems == ["DATABASE_URL: memory: loses every write on restart; not allowed in production"])
+    }
+
+    @Test func secretsAreRedactedWhenPrinted() throws {
+        let secret = "correct-horse-battery-staple-" + String(repeating: "x", count: 40)
+        let configuration = try Configuration.parse(["JWT_SECRET": secret])
+
+        #expect(!configuration.description.contains(secret))
+        #expect(!"\(configuration.jwtSecret!)".contains(secret))
+        #expect(configuration.description.contains("JWT_SECRET=[redacted] (69 characters)"))
+    }
+
+    @Test func anEmptyCORSOriginsSwitchesCrossOriginCallsOff() throws {
+        #expect(try Configuration.parse(["CORS_ORIGINS": ""]).corsOrigins.isEmpty)
+        #expect(try Configuration.parse([:]).corsOrigins == ["http://localhost:3000", "http://localhost:5173"])
+    }
+
+    @Test func theDrainDelayMustFitInTheShutdownTimeout() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(["SHUTDOWN_DRAIN_DELAY": "30s", "SHUTDOWN_TIMEOUT": "30s"])
+        }
+        #expect(error?.problems == ["SHUTDOWN_DRAIN_DELAY: must be shorter than SHUTDOWN_TIMEOUT"])
+    }
+
+    @Test func realEnvironmentVariablesWinOverTheDotEnvFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portside-env-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(".env")
+        try """
+        # comment
+        export PORT=9100
+        LOG_LEVEL="debug"
+        BODY_LIMIT=2kb # inline comment
+        """.write(to: file, atomically: true, encoding: .utf8)
+
+        let configuration = try Configuration.load(dotEnvPath: file.path, process: ["PORT": "9200"])
+
+        #expect(configuration.port == 9200)
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.bodyLimit == 2048)
+    }
+
+    @Test func aMissingDotEnvFileIsFine() throws {
+        let configuration = try Configuration.load(dotEnvPath: "/nonexistent/.env", process: ["PORT": "9300"])
+        #expect(configuration.port == 9300)
+    }
+}

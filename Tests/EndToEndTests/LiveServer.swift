@@ -1,0 +1,60 @@
+import App
+import Foundation
+import Logging
+import ServiceLifecycle
+import TestSupport
+
+/// The real application (composition root, SQLite, HTTP server) on a free port, for tests on the wire.
+struct LiveServer: Sendable {
+    let port: Int
+    let group: ServiceGroup
+    let databasePath: String
+
+    /// The environment every live test starts from: SQLite in a fresh file, an OS-chosen port, quiet logs.
+    static func environment(databasePath: String, _ overrides: [String: String]) -> [String: String] {
+        [
+            "APP_ENV": "test",
+            "PORT": "0",
+            "DATABASE_URL": "sqlite:\(databasePath)",
+            "MIGRATIONS_DIR": packageRoot().appendingPathComponent("migrations").path,
+            "LOG_LEVEL": "warning",
+        ].merging(overrides) { $1 }
+    }
+
+    /// Starts the server, runs `body`, then shuts it down gracefully (unless `body` already did) and waits for the
+    /// whole service group to finish.
+    static func with(
+        _ overrides: [String: String] = [:],
+        databasePath: String = temporaryDatabasePath(),
+        _ body: @Sendable (LiveServer) async throws -> Void
+    ) async throws {
+        let configuration = try Configuration.parse(environment(databasePath: databasePath, overrides))
+        var logger = Logger(label: "portside-live-tests")
+        logger.logLevel = configuration.logLevel
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let group = try await Portside.makeServer(configuration: configuration, logger: logger) { port in
+            portContinuation.yield(port)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw TestFailure("server did not start") }
+            do {
+                try await body(LiveServer(port: port, group: group, databasePath: databasePath))
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

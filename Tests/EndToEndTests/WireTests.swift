@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Behaviour that only shows on a real socket: chunked bodies, client addresses, idle connections.
+@Suite struct WireTests {
+    @Test func theExamplesJourneyWorksOverASocket() async throws {
+        try await LiveServer.with { server in
+            let created = try await RawConnection.request(port: server.port, "POST", "/api/v1/examples", body: #"{"name":"Quay"}"#)
+            let id = try #require((created.json["data"] as? [String: Any])?["id"] as? String)
+            let listed = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples?search=qu")
+            let deleted = try await RawConnection.request(port: server.port, "DELETE", "/api/v1/examples/\(id)")
+            let gone = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples/\(id)")
+
+            #expect(created.status == 201)
+            #expect(created.header("X-Request-Id") == created.json["requestId"] as? String)
+            #expect((listed.json["meta"] as? [String: Any])?["total"] as? Int == 1)
+            #expect(deleted.status == 200)
+            #expect(gone.status == 404)
+        }
+    }
+
+    @Test func aChunkedBodyOverTheLimitIs413WithoutAnyContentLength() async throws {
+        try await LiveServer.with(["BODY_LIMIT": "1kb"]) { server in
+            let response = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write(
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                )
+                let chunk = String(repeating: "a", count: 512)
+                for _ in 0..<4 { try await connection.write("200\r\n\(chunk)\r\n") }
+                try await connection.write("0\r\n\r\n")
+                return try await connection.readResponse()
+            }
+            #expect(response.status == 413)
+            #expect(response.json["message"] as? String == "Request body is larger than the limit of 1024 bytes")
+            #expect(response.json["requestId"] as? String == response.header("X-Request-Id"))
+        }
+    }
+
+    @Test func aChunkedBodyWithinTheLimitIsServed() async throws {
+        try await LiveServer.with { server in
+            let response = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write(
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                )
+                try await connection.write("8\r\n{\"name\":\r\n")
+                try await connection.write("7\r\n\"split\"\r\n1\r\n}\r\n0\r\n\r\n")
+                return try await connection.readResponse()
+            }
+            #expect(response.status == 201)
+        }
+    }
+
+    @Test func forwardedForIsBelievedOnlyFromATrustedProxy() async throws {
+        try await LiveServer.with(["TRUSTED_PROXIES": "127.0.0.1", "RATE_LIMIT_MAX": "1"]) { server in
+            let first = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples", headers: ["X-Forwarded-For": "198.51.100.1"])
+            let other = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples", headers: ["X-Forwarded-For": "198.51.100.2"])
+            let again = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples", headers: ["X-Forwarded-For": "198.51.100.1"])
+            #expect(first.status == 200)
+            #expect(other.status == 200)
+            #expect(again.status == 429)
+            #expect(again.header("Retry-After") != nil)
+        }
+        try await LiveServer.with(["RATE_LIMIT_MAX": "1"]) { server in
+            let first = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples", headers: ["X-Forwarded-For": "198.51.100.1"])
+            let forged = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples", headers: ["X-Forwarded-For": "198.51.100.2"])
+            #expect(first.status == 200)
+            #expect(forged.status == 429)
+        }
+    }
+
+    @Test func anIdleConnectionIsClosedByTheServer() async throws {
+        try await LiveServer.with(["IDLE_TIMEOUT": "1s"]) { server in
+            let closed = try await RawConnection.with(port: server.port) { connection in
+                try await connection.waitForClose(timeout: 20)
+            }
+            #expect(closed)
+        }
+    }
+
+    @Test func aClientThatStopsHalfwayThroughItsHeadersIsDisconnected() async throws {
+        try await LiveServer.with(["IDLE_TIMEOUT": "1s"]) { server in
+            let closed = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write("GET /api/v1/health/live HTTP/1.1\r\nHost: x\r\n")
+                return try await connection.waitForClose(timeout: 20)
+            }
+            #expect(closed)
+        }
+    }
+}
