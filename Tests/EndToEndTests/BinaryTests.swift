@@ -39,7 +39,8 @@ import Testing
         guard Self.requireBinary() else { return }
         let port = try freePort()
         let output = Pipe()
-        let environment = LiveServer.environment(databasePath: temporaryDatabasePath(), ["PORT": "\(port)", "LOG_FORMAT": "json", "LOG_LEVEL": "info"])
+        let environment = LiveServer.environment(
+            databasePath: temporaryDatabasePath(), ["PORT": "\(port)", "LOG_FORMAT": "json", "LOG_LEVEL": "info"])
         let process = try Self.launch(["serve"], environment: environment, output: output)
         defer { if process.isRunning { process.terminate() } }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs Portside's whole test suite from a clean clone: installs what is missing, builds, starts the throwaway
+# services the adapter suites need (see scripts/services/), runs every test, checks formatting and the OpenAPI
+# document, and stops the services again, also when something fails.
+#
+# Under CI=true, a suite whose service is missing fails instead of skipping.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$PORTSIDE_ROOT"
+
+require_swift
+apt_install_missing "${RUNTIME_PACKAGES[@]}" python3 python3-venv
+
+# Throwaway services: each scripts/services/NAME.sh defines start_NAME and stop_NAME, exports the variables the
+# tests read, and is stopped on exit whatever happens.
+STARTED_SERVICES=()
+stop_services() {
+    local name
+    for name in "${STARTED_SERVICES[@]:-}"; do
+        [ -n "$name" ] && "stop_$name" || true
+    done
+}
+trap stop_services EXIT
+for service in "$PORTSIDE_ROOT"/scripts/services/*.sh; do
+    [ -e "$service" ] || continue
+    name="$(basename "$service" .sh)"
+    source "$service"
+    say "starting throwaway $name"
+    "start_$name"
+    STARTED_SERVICES+=("$name")
+done
+
+say "building"
+swift build
+swift build --build-tests
+
+say "running the tests"
+log="$(mktemp)"
+set +e
+PORTSIDE_BINARY="$PORTSIDE_ROOT/.build/debug/portside" swift test 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+say "checking formatting (swift format lint --strict)"
+swift format lint --recursive --strict Sources Tests Package.swift || status=1
+
+say "validating the OpenAPI document"
+venv="$PORTSIDE_ROOT/.build/venv"
+if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator
+fi
+spec="$(mktemp --suffix=.json)"
+"$PORTSIDE_ROOT/.build/debug/portside" openapi > "$spec"
+"$venv/bin/openapi-spec-validator" "$spec" || status=1
+
+summary="$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? (passed|failed)' "$log" | tail -n 1 || true)"
+total="$(printf '%s' "$summary" | grep -Eo '[0-9]+' | head -n 1 || true)"
+failed="$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)"
+rm -f "$log" "$spec"
+if [ -z "$total" ]; then
+    die "no test summary found: the test run did not complete"
+fi
+echo "tests: $((total - failed)) passed, $failed failed"
+exit "$status"
