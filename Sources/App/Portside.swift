@@ -103,6 +103,7 @@ public enum Portside {
             rateLimitMax: configuration.rateLimitMax,
             rateLimitWindow: configuration.rateLimitWindow / .seconds(1),
             idleTimeout: configuration.idleTimeout,
+            requestTimeout: configuration.requestTimeout,
             docsAssetsURL: configuration.docsAssetsURL,
             version: version
         )

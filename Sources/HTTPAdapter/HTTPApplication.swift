@@ -47,15 +47,25 @@ public enum HTTPApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let (router, _) = buildRouter(settings: settings, dependencies: dependencies)
-        let idle = settings.idleTimeout.components
+        let requestTimeout = TimeAmount(settings.requestTimeout)
         return Application(
             router: router,
             server: .http1(
-                configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))
+                configuration: .init(
+                    additionalChannelHandlers: [RequestTimeoutHandler(timeout: requestTimeout)],
+                    idleTimeout: TimeAmount(settings.idleTimeout)
+                )
             ),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger
         )
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

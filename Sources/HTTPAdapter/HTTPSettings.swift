@@ -14,6 +14,8 @@ public struct HTTPSettings: Sendable {
     public var rateLimitWindow: TimeInterval
     /// A connection with no traffic for this long is closed.
     public var idleTimeout: Duration
+    /// A client must deliver each complete request within this time of the connection being ready for it.
+    public var requestTimeout: Duration
     /// Where the Swagger UI assets are loaded from.
     public var docsAssetsURL: String
     /// The build's version, shown by `/health`.
@@ -29,6 +31,7 @@ public struct HTTPSettings: Sendable {
         rateLimitMax: Int = 1000,
         rateLimitWindow: TimeInterval = 15 * 60,
         idleTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(30),
         docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
         version: String = "0.0.0"
     ) {
@@ -41,6 +44,7 @@ public struct HTTPSettings: Sendable {
         self.rateLimitMax = rateLimitMax
         self.rateLimitWindow = rateLimitWindow
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         self.docsAssetsURL = docsAssetsURL
         self.version = version
     }

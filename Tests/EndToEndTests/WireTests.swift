@@ -87,4 +87,37 @@ import Testing
             #expect(closed)
         }
     }
+
+    @Test func aClientTricklingItsHeadersIsDisconnectedByTheRequestTimeout() async throws {
+        try await LiveServer.with(["IDLE_TIMEOUT": "60s", "REQUEST_TIMEOUT": "1s"]) { server in
+            let closed = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write("GET /api/v1/health/live HTTP/1.1\r\n")
+                async let trickle: Void = {
+                    // One header byte every 200 ms: never idle, never finished.
+                    for _ in 0..<100 {
+                        guard (try? await connection.write("X")) != nil else { return }
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }()
+                let closed = try await connection.waitForClose(timeout: 15)
+                await trickle
+                return closed
+            }
+            #expect(closed)
+        }
+    }
+
+    @Test func aKeptAliveConnectionServesSeveralRequests() async throws {
+        try await LiveServer.with(["REQUEST_TIMEOUT": "5s"]) { server in
+            let statuses = try await RawConnection.with(port: server.port) { connection in
+                var statuses: [Int] = []
+                for _ in 0..<3 {
+                    try await connection.write("GET /api/v1/health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+                    statuses.append(try await connection.readResponse().status)
+                }
+                return statuses
+            }
+            #expect(statuses == [200, 200, 200])
+        }
+    }
 }

@@ -16,6 +16,7 @@ extension Configuration: CustomStringConvertible {
             ("RATE_LIMIT_WINDOW", ConfigurationValues.describe(rateLimitWindow)),
             ("RATE_LIMIT_MAX", String(rateLimitMax)),
             ("IDLE_TIMEOUT", ConfigurationValues.describe(idleTimeout)),
+            ("REQUEST_TIMEOUT", ConfigurationValues.describe(requestTimeout)),
             ("LOG_LEVEL", logLevel.rawValue),
             ("LOG_FORMAT", logFormat.rawValue),
             ("SHUTDOWN_TIMEOUT", ConfigurationValues.describe(shutdownTimeout)),

@@ -33,6 +33,7 @@ extension Configuration {
             rateLimitWindow: reader.duration("RATE_LIMIT_WINDOW", default: "15m", minimum: .seconds(1)),
             rateLimitMax: reader.integer("RATE_LIMIT_MAX", default: 1000, in: 1...Int(Int32.max)),
             idleTimeout: reader.duration("IDLE_TIMEOUT", default: "30s", minimum: .seconds(1)),
+            requestTimeout: reader.duration("REQUEST_TIMEOUT", default: "30s", minimum: .seconds(1)),
             logLevel: reader.choice("LOG_LEVEL", default: Logger.Level.info),
             logFormat: reader.choice("LOG_FORMAT", default: production ? LogFormat.json : .pretty),
             shutdownTimeout: reader.duration("SHUTDOWN_TIMEOUT", default: "30s", minimum: .seconds(1)),

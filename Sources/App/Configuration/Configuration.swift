@@ -31,6 +31,7 @@ public struct Configuration: Sendable {
     public var rateLimitWindow: Duration
     public var rateLimitMax: Int
     public var idleTimeout: Duration
+    public var requestTimeout: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
     public var shutdownTimeout: Duration
