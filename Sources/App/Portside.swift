@@ -59,7 +59,12 @@ public enum Portside {
         let clock = SystemClock()
         let readiness = Readiness()
         let dependencies = HTTPDependencies(
-            examples: ExampleService(repository: persistence.examples, clock: clock, ids: UUIDv7Generator(clock: clock)),
+            examples: ExampleService(
+                repository: persistence.examples,
+                unitOfWork: persistence.unitOfWork,
+                clock: clock,
+                ids: UUIDv7Generator(clock: clock)
+            ),
             rateLimitStore: RateLimitMemoryStore(),
             clock: clock,
             checks: [persistence.check],

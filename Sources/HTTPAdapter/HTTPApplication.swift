@@ -8,12 +8,13 @@ import NIOCore
 public enum HTTPApplication {
     /// The router with its middleware and routes, and the catalog of documented API routes.
     public static func buildRouter(settings: HTTPSettings, dependencies: HTTPDependencies) -> (Router<AppRequestContext>, RouteCatalog) {
-        let router = Router(context: AppRequestContext.self)
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost first. Errors become envelopes inside CORS and the security headers, so error answers carry
         // them too; the body is read before any route (and so before authentication) runs.
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(production: settings.production))
-        router.add(middleware: CORSMiddleware(origins: settings.corsOrigins))
+        let cors = CORSPolicy(origins: settings.corsOrigins)
+        router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
         router.add(
@@ -24,6 +25,7 @@ public enum HTTPApplication {
                 window: settings.rateLimitWindow
             )
         )
+        router.add(middleware: PreflightMiddleware(policy: cors))
         router.add(middleware: QueryGuardMiddleware())
         router.add(middleware: BodyMiddleware(limit: settings.bodyLimit))
 

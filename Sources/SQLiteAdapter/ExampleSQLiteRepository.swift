@@ -40,16 +40,15 @@ struct ExampleSQLiteRepository: ExampleRepository {
 
     func list(search: String?, page: PageRequest) async throws -> Page<Example> {
         let paging: [SQLiteValue] = [.integer(Int64(page.limit)), .integer(Int64(page.offset))]
-        let countRows: [SQLiteRow]
-        let rows: [SQLiteRow]
+        // The count and the page come from one snapshot, so `total` always agrees with the items.
+        let results: [[SQLiteRow]]
         if let search {
             let pattern = SQLiteValue.text("%" + Self.escapeLike(search) + "%")
-            countRows = try await executor.query(SQL.countMatching, [pattern])
-            rows = try await executor.query(SQL.pageMatching, [pattern] + paging)
+            results = try await executor.queries([(SQL.countMatching, [pattern]), (SQL.pageMatching, [pattern] + paging)])
         } else {
-            countRows = try await executor.query(SQL.count, [])
-            rows = try await executor.query(SQL.page, paging)
+            results = try await executor.queries([(SQL.count, []), (SQL.page, paging)])
         }
+        let (countRows, rows) = (results[0], results[1])
         let total = try countRows.first?.int64(0) ?? 0
         return Page(items: try rows.map(Self.example), total: Int(total), request: page)
     }

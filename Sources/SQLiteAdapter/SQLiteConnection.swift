@@ -43,22 +43,54 @@ final class SQLiteConnection: Sendable {
 
     /// Runs one statement and returns every row it produces.
     func query(_ sql: String, _ bindings: [SQLiteValue]) throws -> [SQLiteRow] {
-        try state.withLock { state in
-            let statement = try Self.prepare(sql, in: &state)
-            defer {
-                sqlite3_reset(statement)
-                sqlite3_clear_bindings(statement)
-            }
-            try Self.bind(bindings, to: statement, handle: state.handle)
-            var rows: [SQLiteRow] = []
-            while true {
-                let code = sqlite3_step(statement)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw Self.error(code, state.handle) }
-                rows.append(Self.readRow(statement))
-            }
-            return rows
+        try state.withLock { state in try Self.rows(sql, bindings, in: &state) }
+    }
+
+    private static func rows(_ sql: String, _ bindings: [SQLiteValue], in state: inout State) throws -> [SQLiteRow] {
+        let statement = try prepare(sql, in: &state)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
+        try bind(bindings, to: statement, handle: state.handle)
+        var rows: [SQLiteRow] = []
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw error(code, state.handle) }
+            rows.append(readRow(statement))
+        }
+        return rows
+    }
+
+    private static func run(_ sql: String, in state: inout State) throws {
+        _ = try rows(sql, [], in: &state)
+    }
+
+    /// Runs several queries on one snapshot of the database (inside the caller's transaction, or a read
+    /// transaction of their own) and returns the rows of each.
+    func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) throws -> [[SQLiteRow]] {
+        try state.withLock { state in
+            guard let handle = state.handle else { throw SQLiteError.closed }
+            let ownTransaction = sqlite3_get_autocommit(handle) != 0
+            if ownTransaction { try Self.run("BEGIN", in: &state) }
+            do {
+                var results: [[SQLiteRow]] = []
+                for statement in statements {
+                    results.append(try Self.rows(statement.sql, statement.bindings, in: &state))
+                }
+                if ownTransaction { try Self.run("COMMIT", in: &state) }
+                return results
+            } catch {
+                if ownTransaction { try? Self.run("ROLLBACK", in: &state) }
+                throw error
+            }
+        }
+    }
+
+    /// Whether a transaction is open on this connection.
+    var isInTransaction: Bool {
+        state.withLock { state in state.handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
     }
 
     /// Runs one statement and returns how many rows it changed.
@@ -105,7 +137,15 @@ final class SQLiteConnection: Sendable {
             case .null: code = sqlite3_bind_null(statement, index)
             case .integer(let number): code = sqlite3_bind_int64(statement, index, number)
             case .real(let number): code = sqlite3_bind_double(statement, index, number)
-            case .text(let text): code = sqlite3_bind_text(statement, index, text, -1, transientDestructor)
+            case .text(let text):
+                // An explicit byte count: with -1 SQLite would stop at the first NUL and store less than it was given.
+                var text = text
+                code = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { characters in
+                        guard let base = characters.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, transientDestructor) }
+                        return sqlite3_bind_text(statement, index, base, Int32(characters.count), transientDestructor)
+                    }
+                }
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transientDestructor) }
             }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
@@ -8,6 +9,8 @@ import Synchronization
 /// Runs SQL on some connection: the database's pool, or the connection of one transaction.
 protocol SQLiteExecutor: Sendable {
     func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow]
+    /// Runs several queries on one consistent snapshot.
+    func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) async throws -> [[SQLiteRow]]
     @discardableResult func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int
 }
 
@@ -22,6 +25,7 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
     private let threadPool: NIOThreadPool
     private let writeLock = AsyncLock()
     private let isClosed = Mutex(false)
+    private let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
     private let logger: Logger
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, logger: Logger) {
@@ -67,10 +71,11 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
         }
         guard !alreadyClosed else { return }
         _ = try? await writeLock.withLock {
-            try await self.threadPool.runIfActive {
+            // Not cancellable: a cancelled shutdown must still close the files.
+            try await self.threadPool.runIfActive(eventLoop: self.eventLoop) {
                 self.writer.close()
                 for reader in self.readers { reader.close() }
-            }
+            }.get()
         }
         try? await threadPool.shutdownGracefully()
         logger.info("sqlite database closed")
@@ -88,6 +93,11 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
         return try await threadPool.runIfActive { try reader.query(sql, bindings) }
     }
 
+    func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) async throws -> [[SQLiteRow]] {
+        let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        return try await threadPool.runIfActive { try reader.queries(statements) }
+    }
+
     @discardableResult
     func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int {
         try await writeLock.withLock {
@@ -100,10 +110,10 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
             try await connection.execute("BEGIN IMMEDIATE", [])
             do {
                 let result = try await work(Repositories(examples: ExampleSQLiteRepository(executor: connection)))
-                try await connection.execute("COMMIT", [])
+                try await connection.end("COMMIT")
                 return result
             } catch {
-                _ = try? await connection.execute("ROLLBACK", [])
+                try? await connection.end("ROLLBACK")
                 throw error
             }
         }
@@ -112,7 +122,15 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
     /// Runs `body` with exclusive use of the writer connection (for transactions and migrations).
     func withWriter<T: Sendable>(_ body: (WriterExecutor) async throws -> T) async throws -> T {
         try await writeLock.withLock {
-            try await body(WriterExecutor(connection: writer, threadPool: threadPool))
+            let executor = WriterExecutor(connection: writer, threadPool: threadPool, eventLoop: eventLoop)
+            do {
+                let result = try await body(executor)
+                try await executor.rollbackIfOpen(logger: logger)
+                return result
+            } catch {
+                try? await executor.rollbackIfOpen(logger: logger)
+                throw error
+            }
         }
     }
 }
@@ -121,6 +139,27 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
 struct WriterExecutor: SQLiteExecutor {
     let connection: SQLiteConnection
     let threadPool: NIOThreadPool
+    let eventLoop: any EventLoop
+
+    func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) async throws -> [[SQLiteRow]] {
+        try await threadPool.runIfActive { try connection.queries(statements) }
+    }
+
+    /// Ends the transaction with COMMIT or ROLLBACK even when the task is cancelled: a transaction left open
+    /// would swallow every later write.
+    func end(_ sql: String) async throws {
+        _ = try await threadPool.runIfActive(eventLoop: eventLoop) { try connection.execute(sql, []) }.get()
+    }
+
+    /// The writer is handed back with no transaction open, whatever happened while it was held.
+    func rollbackIfOpen(logger: Logger) async throws {
+        let rolledBack = try await threadPool.runIfActive(eventLoop: eventLoop) { () -> Bool in
+            guard connection.isInTransaction else { return false }
+            try connection.execute("ROLLBACK", [])
+            return true
+        }.get()
+        if rolledBack { logger.error("an unfinished transaction was rolled back when the writer was released") }
+    }
 
     func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow] {
         try await threadPool.runIfActive { try connection.query(sql, bindings) }

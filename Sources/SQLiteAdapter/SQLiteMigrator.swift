@@ -89,7 +89,7 @@ public struct SQLiteMigrator: Sendable {
                     // Checked again inside the transaction: another process may have applied it meanwhile.
                     let already = try await writer.query("SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(Int64(file.version))])
                     guard already.isEmpty else {
-                        try await writer.execute("COMMIT", [])
+                        try await writer.end("COMMIT")
                         continue
                     }
                     try await writer.executeScript(file.sql)
@@ -98,11 +98,11 @@ public struct SQLiteMigrator: Sendable {
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                         [.integer(Int64(file.version)), .text(file.name), .text(file.checksum), .date(now)]
                     )
-                    try await writer.execute("COMMIT", [])
+                    try await writer.end("COMMIT")
                     logger.info("migration applied", metadata: ["version": "\(file.version)", "name": "\(file.name)"])
                     done.append(MigrationStatus(version: file.version, name: file.name, state: .applied, appliedAt: now))
                 } catch {
-                    _ = try? await writer.execute("ROLLBACK", [])
+                    try? await writer.end("ROLLBACK")
                     throw MigrationError.failed(version: file.version, name: file.name, reason: "\(error)")
                 }
             }

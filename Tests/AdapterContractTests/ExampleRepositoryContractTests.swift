@@ -16,6 +16,15 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func textIsStoredByteForByteEvenWithNULs(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let stored = example(1, name: "before\u{0}after", description: "", at: 1)
+            try await store.examples.insert(stored)
+            #expect(try await store.examples.find(id: stored.id) == stored)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aNilDescriptionStaysNil(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await store.examples.insert(example(1, description: nil))

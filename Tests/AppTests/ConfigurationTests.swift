@@ -96,11 +96,18 @@ import Testing
         #expect(try Configuration.parse([:]).corsOrigins == ["http://localhost:3000", "http://localhost:5173"])
     }
 
-    @Test func theDrainDelayMustFitInTheShutdownTimeout() {
+    @Test func drainDelayAndRequestTimeoutMustFitInTheShutdownTimeout() throws {
         let error = #expect(throws: ConfigurationError.self) {
-            try Configuration.parse(["SHUTDOWN_DRAIN_DELAY": "30s", "SHUTDOWN_TIMEOUT": "30s"])
+            try Configuration.parse(["SHUTDOWN_DRAIN_DELAY": "15s", "REQUEST_TIMEOUT": "15s", "SHUTDOWN_TIMEOUT": "30s"])
         }
-        #expect(error?.problems == ["SHUTDOWN_DRAIN_DELAY: must be shorter than SHUTDOWN_TIMEOUT"])
+        #expect(error?.problems == ["SHUTDOWN_TIMEOUT: must be longer than SHUTDOWN_DRAIN_DELAY + REQUEST_TIMEOUT (15s + 15s)"])
+        #expect(try Configuration.parse(["SHUTDOWN_DRAIN_DELAY": "5s", "REQUEST_TIMEOUT": "20s"]).shutdownTimeout == .seconds(30))
+    }
+
+    @Test(arguments: ["1e300", "366d", "10000000000", "-1s", "NaN", "inf"])
+    func absurdDurationsAreProblemsNotCrashes(value: String) {
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["RATE_LIMIT_WINDOW": value]) }
+        #expect(error?.problems.first?.hasPrefix("RATE_LIMIT_WINDOW:") == true)
     }
 
     @Test func realEnvironmentVariablesWinOverTheDotEnvFile() throws {

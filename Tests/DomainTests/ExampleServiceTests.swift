@@ -7,7 +7,9 @@ import Testing
 @Suite struct ExampleServiceTests {
     let clock = TestClock()
     let database = MemoryDatabase()
-    var service: ExampleService { ExampleService(repository: database.examples, clock: clock, ids: SequentialIDs()) }
+    var service: ExampleService {
+        ExampleService(repository: database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs())
+    }
 
     @Test func createTrimsAndStoresAtMillisecondPrecision() async throws {
         let example = try await service.create(ExampleDraft(name: .value("  Harbour  "), description: .value(" quay ")))
@@ -124,5 +126,48 @@ import Testing
         #expect(found.items.map(\.name) == ["Lighthouse"])
         #expect(everything.total == 1)
         #expect(error == .validation([FieldError(field: "search", message: "search must be at most 200 characters")]))
+    }
+
+    @Test(arguments: ["bad\u{0}name", "esc\u{1B}[31m", "del\u{7F}", "tab\tin name", "line\nbreak"])
+    func controlCharactersInANameAreRejected(name: String) async throws {
+        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: .value(name))) }
+        #expect(error == .validation([FieldError(field: "name", message: "name must not contain control characters")]))
+    }
+
+    @Test func descriptionsMayHoldLineBreaksButNotOtherControlCharacters() async throws {
+        let kept = try await service.create(ExampleDraft(name: .value("a"), description: .value("line one\n\tline two")))
+        let error = await #expect(throws: DomainError.self) {
+            try await service.create(ExampleDraft(name: .value("a"), description: .value("nul\u{0}inside")))
+        }
+        #expect(kept.description == "line one\n\tline two")
+        #expect(error?.fields == ["description"])
+    }
+
+    @Test func concurrentChangesToDifferentFieldsAreAllKept() async throws {
+        let service = self.service
+        var ids: [String] = []
+        for index in 0..<20 {
+            ids.append(try await service.create(ExampleDraft(name: .value("n\(index)"), description: .value("d\(index)"))).id.uuidString)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in ids {
+                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(name: .value("renamed")), mode: .partial) }
+                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(description: .value("described")), mode: .partial) }
+            }
+            try await group.waitForAll()
+        }
+        for id in ids {
+            let example = try await service.get(id: id)
+            #expect(example.name == "renamed")
+            #expect(example.description == "described")
+        }
+    }
+}
+
+extension DomainError {
+    /// The fields a validation error names.
+    var fields: [String] {
+        guard case .validation(let problems) = self else { return [] }
+        return problems.map(\.field)
     }
 }

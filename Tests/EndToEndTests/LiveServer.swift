@@ -36,7 +36,11 @@ struct LiveServer: Sendable {
             portContinuation.yield(port)
         }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                // If the server fails to start, the wait for its port below must end too.
+                defer { portContinuation.finish() }
+                try await group.run()
+            }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestFailure("server did not start") }
             do {

@@ -37,6 +37,56 @@ import Testing
         }
     }
 
+    @Test func aDeclaredOversizedBodyIsRefusedAndTheConnectionClosedWithoutReadingIt() async throws {
+        try await LiveServer.with(["BODY_LIMIT": "1kb", "REQUEST_TIMEOUT": "60s", "IDLE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "90s"]) { server in
+            let (status, closed) = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write(
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{"
+                )
+                let response = try await connection.readResponse()
+                return (response.status, try await connection.waitForClose(timeout: 15))
+            }
+            #expect(status == 413)
+            #expect(closed)
+        }
+    }
+
+    @Test func aMalformedChunkedBodyIsA400NotA500() async throws {
+        try await LiveServer.with { server in
+            let response = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write(
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                )
+                return try await connection.readResponse()
+            }
+            #expect(response.status == 400)
+        }
+    }
+
+    @Test func theRequestTimeoutStillAppliesAfterAnEarlyAnswer() async throws {
+        try await LiveServer.with(["IDLE_TIMEOUT": "60s", "REQUEST_TIMEOUT": "2s", "SHUTDOWN_TIMEOUT": "90s"]) { server in
+            let (status, closed) = try await RawConnection.with(port: server.port) { connection in
+                // Answered 400 before the body is read; the client then finishes the body promptly...
+                try await connection.write("POST /api/v1/examples?a=1&a=2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n")
+                let response = try await connection.readResponse()
+                try await connection.write("{}")
+                // ...and trickles the next request's headers.
+                try await connection.write("GET /api/v1/health/live HTTP/1.1\r\n")
+                async let trickle: Void = {
+                    for _ in 0..<100 {
+                        guard (try? await connection.write("X")) != nil else { return }
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }()
+                let closed = try await connection.waitForClose(timeout: 15)
+                await trickle
+                return (response.status, closed)
+            }
+            #expect(status == 400)
+            #expect(closed)
+        }
+    }
+
     @Test func aChunkedBodyWithinTheLimitIsServed() async throws {
         try await LiveServer.with { server in
             let response = try await RawConnection.with(port: server.port) { connection in

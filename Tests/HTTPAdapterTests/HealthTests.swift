@@ -1,7 +1,9 @@
 import Domain
 import Foundation
 import HTTPAdapter
+import HTTPTypes
 import HummingbirdTesting
+import Synchronization
 import TestSupport
 import Testing
 
@@ -43,6 +45,30 @@ import Testing
         }
     }
 
+    @Test func resultsAreReusedForASecondSoProbesCannotHammerTheDatabase() async throws {
+        final class CountingCheck: DependencyCheck {
+            let name = "database"
+            let count = Mutex(0)
+            func ping() async throws { count.withLock { $0 += 1 } }
+        }
+        let check = CountingCheck()
+        var app = TestApp()
+        app.checks = [check]
+        try await app.test { client in
+            for _ in 0..<5 { _ = try await client.get("/api/v1/health/ready") }
+        }
+        #expect(check.count.withLock { $0 } == 1)
+    }
+
+    @Test func probesAnswerHEADToo() async throws {
+        try await TestApp().test { client in
+            let response = try await client.execute(uri: "/api/v1/health/live", method: .head)
+            #expect(response.status == .ok)
+            #expect(response.body.readableBytes == 0)
+            #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+        }
+    }
+
     @Test func readinessIs503WhileDraining() async throws {
         let app = TestApp()
         try await app.test { client in
@@ -55,10 +81,15 @@ import Testing
         }
     }
 
-    @Test func aHangingCheckIsReportedDownWithinItsTimeout() async throws {
+    /// The check never returns and ignores cancellation: without a hard bound the request would hang and the time
+    /// limit would fail the test.
+    @Test(.timeLimit(.minutes(1)))
+    func aHangingCheckIsReportedDownWithinItsTimeout() async throws {
         struct HangingCheck: DependencyCheck {
             let name = "database"
-            func ping() async throws { try await Task.sleep(for: .seconds(60)) }
+            func ping() async throws {
+                await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+            }
         }
         var app = TestApp()
         app.checks = [HangingCheck()]

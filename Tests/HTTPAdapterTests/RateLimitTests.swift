@@ -39,13 +39,27 @@ import Testing
         }
     }
 
-    @Test func healthProbesAreNeverLimited() async throws {
+    @Test(arguments: ["/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"])
+    func healthProbesAreNeverLimited(path: String) async throws {
         var app = TestApp()
         app.settings.rateLimitMax = 1
         try await app.test { client in
             var statuses: [Int] = []
-            for _ in 0..<5 { statuses.append(try await client.get("/api/v1/health/live").status.code) }
+            for _ in 0..<5 { statuses.append(try await client.get(path).status.code) }
             #expect(statuses == [200, 200, 200, 200, 200])
+        }
+    }
+
+    @Test func preflightsCountAgainstTheLimit() async throws {
+        var app = TestApp()
+        app.settings.rateLimitMax = 1
+        try await app.test { client in
+            let headers: HTTPFields = [.origin: "https://app.example.com", .accessControlRequestMethod: "POST"]
+            let first = try await client.execute(uri: "/api/v1/examples", method: .options, headers: headers)
+            let second = try await client.execute(uri: "/api/v1/examples", method: .options, headers: headers)
+            #expect(first.status == .noContent)
+            #expect(second.status == .tooManyRequests)
+            #expect(second.headers[.accessControlAllowOrigin] == "https://app.example.com")
         }
     }
 }

@@ -12,7 +12,9 @@ import TestSupport
 /// Everything one router test needs; each test builds its own and changes what it is about.
 struct TestApp {
     var settings = HTTPSettings(corsOrigins: ["https://app.example.com"], rateLimitMax: 10_000, version: "9.9.9-test")
-    var repository: any ExampleRepository = MemoryDatabase().examples
+    /// The examples' store; tests may swap the repository alone (for a failing one, say).
+    var database = MemoryDatabase()
+    var repository: (any ExampleRepository)?
     var checks: [any DependencyCheck] = [PassingCheck()]
     var readiness = Readiness()
     var clock = TestClock()
@@ -20,7 +22,7 @@ struct TestApp {
 
     func dependencies() -> HTTPDependencies {
         HTTPDependencies(
-            examples: ExampleService(repository: repository, clock: clock, ids: SequentialIDs()),
+            examples: ExampleService(repository: repository ?? database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs()),
             rateLimitStore: rateLimitStore,
             clock: clock,
             checks: checks,

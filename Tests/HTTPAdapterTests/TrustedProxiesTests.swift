@@ -19,6 +19,12 @@ import Testing
         #expect(address == "198.51.100.7")
     }
 
+    @Test func portsAppendedByProxiesAreIgnored() {
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: "198.51.100.7:5123") == "198.51.100.7")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: "[2001:db8::1]:443") == "2001:db8::1")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: "2001:db8::2") == "2001:db8::2")
+    }
+
     @Test func garbageInTheHeaderIsNotBelieved() {
         #expect(proxies.clientAddress(peer: "10.1.1.1", forwardedFor: "not-an-ip") == "10.1.1.1")
     }

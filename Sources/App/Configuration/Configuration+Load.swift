@@ -33,7 +33,7 @@ extension Configuration {
             rateLimitWindow: reader.duration("RATE_LIMIT_WINDOW", default: "15m", minimum: .seconds(1)),
             rateLimitMax: reader.integer("RATE_LIMIT_MAX", default: 1000, in: 1...Int(Int32.max)),
             idleTimeout: reader.duration("IDLE_TIMEOUT", default: "30s", minimum: .seconds(1)),
-            requestTimeout: reader.duration("REQUEST_TIMEOUT", default: "30s", minimum: .seconds(1)),
+            requestTimeout: reader.duration("REQUEST_TIMEOUT", default: "20s", minimum: .seconds(1)),
             logLevel: reader.choice("LOG_LEVEL", default: Logger.Level.info),
             logFormat: reader.choice("LOG_FORMAT", default: production ? LogFormat.json : .pretty),
             shutdownTimeout: reader.duration("SHUTDOWN_TIMEOUT", default: "30s", minimum: .seconds(1)),
@@ -47,8 +47,14 @@ extension Configuration {
         for origin in configuration.corsOrigins where origin != "*" && !Self.isOrigin(origin) {
             reader.problem("CORS_ORIGINS", "\"\(origin)\" is not an origin such as https://app.example.com")
         }
-        if configuration.shutdownDrainDelay >= configuration.shutdownTimeout {
-            reader.problem("SHUTDOWN_DRAIN_DELAY", "must be shorter than SHUTDOWN_TIMEOUT")
+        // Shutdown must fit the drain delay plus the longest a client may take to finish its request.
+        if configuration.shutdownDrainDelay + configuration.requestTimeout >= configuration.shutdownTimeout {
+            reader.problem(
+                "SHUTDOWN_TIMEOUT",
+                "must be longer than SHUTDOWN_DRAIN_DELAY + REQUEST_TIMEOUT ("
+                    + "\(ConfigurationValues.describe(configuration.shutdownDrainDelay)) + "
+                    + "\(ConfigurationValues.describe(configuration.requestTimeout)))"
+            )
         }
         if production {
             if databaseURL == nil { reader.problem("DATABASE_URL", "must be set explicitly in production") }
@@ -101,7 +107,10 @@ private struct Reader {
     mutating func duration(_ key: String, default fallback: String, minimum: Duration) -> Duration {
         let text = string(key) ?? fallback
         guard let value = ConfigurationValues.duration(text), value >= minimum else {
-            problem(key, "must be a duration such as 500ms, 30s, 15m, 24h or 7d, at least \(ConfigurationValues.describe(minimum)) (got \"\(text)\")")
+            problem(
+                key,
+                "must be a duration such as 500ms, 30s, 15m, 24h or 7d, from \(ConfigurationValues.describe(minimum)) to 365d (got \"\(text)\")"
+            )
             return ConfigurationValues.duration(fallback) ?? minimum
         }
         return value

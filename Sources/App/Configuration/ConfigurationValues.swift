@@ -3,16 +3,23 @@ import Foundation
 /// Parsers for the value formats configuration uses: durations (`30s`, `15m`, `7d`), sizes (`10kb`, `20MB`),
 /// lists (`a, b`).
 enum ConfigurationValues {
-    /// `500ms`, `30s`, `15m`, `24h`, `7d`, or a plain number of seconds.
+    /// The longest duration any setting accepts.
+    static let maximumDuration = Duration.seconds(365 * 86_400)
+
+    /// `500ms`, `30s`, `15m`, `24h`, `7d`, or a plain number of seconds; nil when malformed or over a year.
     static func duration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
-            return .milliseconds(Int64((number * seconds * 1000).rounded()))
+        var number = Double(trimmed)
+        var unit = 1.0
+        if number == nil, let (suffix, seconds) = units.first(where: { trimmed.hasSuffix($0.0) }) {
+            number = Double(trimmed.dropLast(suffix.count))
+            unit = seconds
         }
-        guard let number = Double(trimmed), number >= 0, number.isFinite else { return nil }
-        return .milliseconds(Int64((number * 1000).rounded()))
+        guard let number, number >= 0, number.isFinite else { return nil }
+        let milliseconds = (number * unit * 1000).rounded()
+        guard milliseconds <= 365 * 86_400 * 1000 else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 
     /// `10kb`, `1mb`, `512b` or a plain number of bytes; k and m are powers of 1024, case ignored.

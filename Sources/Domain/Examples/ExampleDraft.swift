@@ -24,7 +24,7 @@ public struct ExampleDraft: Sendable, Equatable {
     }
 
     /// The validated, normalised values: `nil` means "leave unchanged" (only in partial mode).
-    struct Values {
+    struct Values: Sendable {
         var name: String?
         var description: String??
     }
@@ -43,10 +43,12 @@ public struct ExampleDraft: Sendable, Equatable {
             problems.append(FieldError(field: "name", message: message))
         case .value(let raw):
             let trimmed = raw.trimmingWhitespace()
-            if Self.nameLength.contains(trimmed.count) {
-                values.name = trimmed
-            } else {
+            if !Self.nameLength.contains(trimmed.count) {
                 problems.append(FieldError(field: "name", message: "name must be between 1 and 200 characters"))
+            } else if trimmed.containsControlCharacters(allowingLineBreaks: false) {
+                problems.append(FieldError(field: "name", message: "name must not contain control characters"))
+            } else {
+                values.name = trimmed
             }
         }
 
@@ -61,6 +63,10 @@ public struct ExampleDraft: Sendable, Equatable {
             let trimmed = raw?.trimmingWhitespace()
             if let trimmed, trimmed.count > Self.descriptionMaxLength {
                 problems.append(FieldError(field: "description", message: "description must be at most 2000 characters"))
+            } else if let trimmed, trimmed.containsControlCharacters(allowingLineBreaks: true) {
+                problems.append(
+                    FieldError(field: "description", message: "description must not contain control characters other than tabs and line breaks")
+                )
             } else {
                 values.description = .some(trimmed?.isEmpty == true ? nil : trimmed)
             }
@@ -75,6 +81,14 @@ public struct ExampleDraft: Sendable, Equatable {
 }
 
 extension String {
+    /// Whether the string holds C0 or C1 control characters (NUL, ESC, DEL...); tab, CR and LF pass when allowed.
+    func containsControlCharacters(allowingLineBreaks: Bool) -> Bool {
+        unicodeScalars.contains { scalar in
+            guard scalar.properties.generalCategory == .control else { return false }
+            return !(allowingLineBreaks && (scalar == "\t" || scalar == "\n" || scalar == "\r"))
+        }
+    }
+
     /// The string without leading and trailing whitespace and newlines.
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars

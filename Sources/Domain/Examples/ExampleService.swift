@@ -5,11 +5,13 @@ public struct ExampleService: Sendable {
     public static let searchMaxLength = 200
 
     private let repository: any ExampleRepository
+    private let unitOfWork: any UnitOfWork
     private let clock: any WallClock
     private let ids: any IDGenerator
 
-    public init(repository: any ExampleRepository, clock: any WallClock, ids: any IDGenerator) {
+    public init(repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator) {
         self.repository = repository
+        self.unitOfWork = unitOfWork
         self.clock = clock
         self.ids = ids
     }
@@ -49,12 +51,16 @@ public struct ExampleService: Sendable {
     public func update(id: String, with draft: ExampleDraft, mode: ExampleDraft.Mode) async throws -> Example {
         let id = try Self.parseID(id)
         let values = try draft.validated(mode)
-        guard var example = try await repository.find(id: id) else { throw DomainError.notFound(resource: "Example") }
-        if let name = values.name { example.name = name }
-        if let description = values.description { example.description = description }
-        example.updatedAt = max(clock.now().truncatedToMilliseconds, example.createdAt)
-        guard try await repository.update(example) else { throw DomainError.notFound(resource: "Example") }
-        return example
+        let now = clock.now().truncatedToMilliseconds
+        // Read and write in one transaction: two concurrent PATCHes of different fields both survive.
+        return try await unitOfWork.transaction { repositories in
+            guard var example = try await repositories.examples.find(id: id) else { throw DomainError.notFound(resource: "Example") }
+            if let name = values.name { example.name = name }
+            if let description = values.description { example.description = description }
+            example.updatedAt = max(now, example.createdAt)
+            guard try await repositories.examples.update(example) else { throw DomainError.notFound(resource: "Example") }
+            return example
+        }
     }
 
     /// Deletes an example (softly: it is kept but no longer found).

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// `/api/v1/health`, `/health/live` and `/health/ready`.
 struct HealthController {
@@ -13,6 +14,7 @@ struct HealthController {
     let clock: any WallClock
     let version: String
     let startedAt = ContinuousClock.now
+    let cache = HealthCache()
 
     func register(on routes: RouteCatalog) {
         routes.on(.get, "/api/v1/health", use: health)
@@ -58,9 +60,11 @@ struct HealthController {
         return JSONResponse.success(message: "Service ready", data: StatusBody(status: "ready", checks: results), context: context)
     }
 
-    /// Probes every dependency at once, each bounded by `checkTimeout`.
+    /// Probes every dependency at once, each bounded by `checkTimeout`; results are reused for a second, so
+    /// however often probes and clients call, the dependencies see at most about one check per second.
     private func probeAll(logger: Logger) async -> [String: CheckResult] {
-        await withTaskGroup(of: (String, CheckResult).self) { group in
+        if let cached = cache.fresh() { return cached }
+        let results = await withTaskGroup(of: (String, CheckResult).self) { group in
             for check in checks {
                 group.addTask { (check.name, await Self.probe(check, logger: logger)) }
             }
@@ -68,31 +72,70 @@ struct HealthController {
             for await (name, result) in group { results[name] = result }
             return results
         }
+        cache.store(results)
+        return results
     }
 
     private static func probe(_ check: any DependencyCheck, logger: Logger) async -> CheckResult {
         let start = ContinuousClock.now
-        let failure: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
+        let failure: String? = await withCheckedContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            // Unstructured on purpose: a ping stuck in a call that ignores cancellation (a blocked driver) must
+            // not hold the health answer past its timeout, and a task group would wait for it.
+            let ping = Task {
                 do {
                     try await check.ping()
-                    return nil
+                    answer.give(nil)
                 } catch {
                     logger.warning("health check failed", metadata: ["check": "\(check.name)", "error": "\(error)"])
-                    return "unreachable"
+                    answer.give("unreachable")
                 }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: checkTimeout)
-                return "timed out"
+                if answer.give("timed out") { ping.cancel() }
             }
-            let first = await group.next() ?? "timed out"
-            group.cancelAll()
-            return first
         }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return CheckResult(status: failure == nil ? "up" : "down", latencyMs: (milliseconds * 100).rounded() / 100, error: failure)
+    }
+}
+
+/// Resumes a continuation with the first answer given; later answers are ignored.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
+
+    init(_ continuation: CheckedContinuation<String?, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    @discardableResult
+    func give(_ answer: String?) -> Bool {
+        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: answer)
+        return true
+    }
+}
+
+/// The last health results and when they were taken.
+final class HealthCache: Sendable {
+    private let entry = Mutex<(at: ContinuousClock.Instant, results: [String: CheckResult])?>(nil)
+    private let lifetime: Duration
+
+    init(lifetime: Duration = .seconds(1)) {
+        self.lifetime = lifetime
+    }
+
+    func fresh() -> [String: CheckResult]? {
+        entry.withLock { entry in
+            guard let entry, ContinuousClock.now - entry.at < lifetime else { return nil }
+            return entry.results
+        }
+    }
+
+    func store(_ results: [String: CheckResult]) {
+        entry.withLock { $0 = (ContinuousClock.now, results) }
     }
 }
 

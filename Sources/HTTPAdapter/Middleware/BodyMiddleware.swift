@@ -20,6 +20,10 @@ struct BodyMiddleware: RouterMiddleware {
             body = try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw Self.tooLarge(limit)
+        } catch {
+            // A malformed chunked encoding or a client gone mid-upload: the client's fault, never a 500.
+            context.logger.debug("request body could not be read", metadata: ["error": "\(error)"])
+            throw HTTPProblem(status: .badRequest, message: "Request body could not be read", headers: [.connection: "close"])
         }
         if body.readableBytes > 0, !Self.isJSON(request.headers[.contentType]) {
             throw HTTPProblem(status: .unsupportedMediaType, message: "Content-Type must be application/json")

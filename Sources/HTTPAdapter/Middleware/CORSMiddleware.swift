@@ -1,12 +1,8 @@
 import HTTPTypes
 import Hummingbird
-import Logging
 
-/// CORS with an allowlist of origins and credentials. Requests from other origins get no CORS headers (so the
-/// browser withholds the answer); their preflights are refused with 403.
-struct CORSMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-
+/// Which browser origins may call the API (`CORS_ORIGINS`).
+struct CORSPolicy: Sendable {
     let allowedOrigins: Set<String>
     /// `*` in `CORS_ORIGINS` (refused in production): any origin is echoed back.
     let allowsAnyOrigin: Bool
@@ -16,33 +12,47 @@ struct CORSMiddleware: RouterMiddleware {
         allowedOrigins = Set(origins.filter { $0 != "*" })
     }
 
+    func allows(_ origin: String) -> Bool {
+        allowsAnyOrigin || allowedOrigins.contains(origin)
+    }
+}
+
+/// Adds the CORS headers, with credentials, to every answer to an allowed origin (errors included, so browsers can
+/// read them). Requests from other origins get none, so the browser withholds the answer.
+struct CORSMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let policy: CORSPolicy
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        let allowed = allowsAnyOrigin || allowedOrigins.contains(origin)
-        let isPreflight = request.method == .options && request.headers[.accessControlRequestMethod] != nil
-        if isPreflight {
-            guard allowed else {
-                var response = JSONResponse.failure(.forbidden, message: "Origin not allowed", requestId: context.requestId)
-                response.headers[.vary] = "Origin"
-                return response
-            }
-            var response = Response(status: .noContent)
-            addHeaders(origin: origin, to: &response)
-            response.headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, X-Request-Id"
-            response.headers[.accessControlMaxAge] = "600"
-            return response
-        }
         var response = try await next(request, context)
-        if allowed { addHeaders(origin: origin, to: &response) }
+        if policy.allows(origin) {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlAllowCredentials] = "true"
+            response.headers[.accessControlExposeHeaders] = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After"
+        }
         response.headers[.vary] = "Origin"
         return response
     }
+}
 
-    private func addHeaders(origin: String, to response: inout Response) {
-        response.headers[.accessControlAllowOrigin] = origin
-        response.headers[.accessControlAllowCredentials] = "true"
-        response.headers[.accessControlExposeHeaders] = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After"
-        response.headers[.vary] = "Origin"
+/// Answers CORS preflight requests. It sits behind the rate limit, so preflights count like any other request;
+/// a preflight from an origin that is not allowed is refused with 403.
+struct PreflightMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let policy: CORSPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .options, request.headers[.accessControlRequestMethod] != nil, let origin = request.headers[.origin] else {
+            return try await next(request, context)
+        }
+        guard policy.allows(origin) else { throw HTTPProblem(status: .forbidden, message: "Origin not allowed") }
+        var response = Response(status: .noContent)
+        response.headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, X-Request-Id"
+        response.headers[.accessControlMaxAge] = "600"
+        return response
     }
 }

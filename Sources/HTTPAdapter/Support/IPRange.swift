@@ -70,12 +70,22 @@ public struct TrustedProxies: Sendable {
     public func clientAddress(peer: String?, forwardedFor: String?) -> String {
         guard var client = peer else { return "unknown" }
         guard let forwardedFor, trusts(client) else { return client }
-        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: " \t") }
+        let hops = forwardedFor.split(separator: ",").map { Self.withoutPort($0.trimmingCharacters(in: " \t")) }
         for hop in hops.reversed() {
             guard trusts(client), IPRange.parse(hop) != nil else { break }
             client = hop
         }
         return client
+    }
+
+    /// Some proxies append the port: `203.0.113.7:5123`, `[2001:db8::1]:5123`.
+    static func withoutPort(_ hop: String) -> String {
+        if hop.hasPrefix("["), let close = hop.firstIndex(of: "]") {
+            return String(hop[hop.index(after: hop.startIndex)..<close])
+        }
+        let colons = hop.filter { $0 == ":" }.count
+        if colons == 1, let colon = hop.firstIndex(of: ":") { return String(hop[..<colon]) }
+        return hop
     }
 }
 
