@@ -71,11 +71,14 @@ struct ExampleBody: JSONWritable {
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.field("id", example.id.uuidString.lowercased())
+        json.key("id")
+        json.uuid(example.id)
         json.field("name", example.name)
         json.field("description", example.description)
-        json.field("createdAt", Timestamp.string(example.createdAt))
-        json.field("updatedAt", Timestamp.string(example.updatedAt))
+        json.key("createdAt")
+        json.timestamp(example.createdAt)
+        json.key("updatedAt")
+        json.timestamp(example.updatedAt)
         json.endObject()
     }
 }
@@ -103,16 +106,10 @@ extension PageLinks {
     /// Links to the first, last, previous and next pages of `path`, keeping the other query parameters.
     init<Item>(path: String, page: Page<Item>, extra: [String: String]) {
         let lastPage = max(1, page.totalPages)
-        func link(_ number: Int) -> String {
-            var components = URLComponents()
-            components.path = path
-            components.queryItems =
-                [URLQueryItem(name: "page", value: String(number)), URLQueryItem(name: "limit", value: String(page.request.limit))]
-                + extra.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-            // `+` would read back as a space in a query string: encode it.
-            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-            return components.string ?? path
-        }
+        let suffix =
+            "&limit=\(page.request.limit)"
+            + extra.sorted { $0.key < $1.key }.map { "&\(QueryEncoding.encode($0.key))=\(QueryEncoding.encode($0.value))" }.joined()
+        func link(_ number: Int) -> String { "\(path)?page=\(number)\(suffix)" }
         let current = page.request.page
         self.init(
             first: link(1),

@@ -41,6 +41,6 @@ struct QueryGuardMiddleware: RouterMiddleware {
     }
 
     private static func decode(_ component: Substring) -> String? {
-        component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        QueryEncoding.decode(component)
     }
 }

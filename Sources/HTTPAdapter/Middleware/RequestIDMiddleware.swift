@@ -10,7 +10,7 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = Self.acceptable(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
+        let id = Self.acceptable(request.headers[.requestID]) ?? UUID().lowercaseString
         context.requestId = id
         context.logger[metadataKey: "requestId"] = .string(id)
         let start = ContinuousClock.now

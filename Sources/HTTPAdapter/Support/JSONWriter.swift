@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Something that writes itself as JSON. Responses are written field by field, in a fixed order, straight into
@@ -68,6 +69,24 @@ struct JSONWriter {
         raw("null")
     }
 
+    /// A quoted UUID in lowercase.
+    mutating func uuid(_ id: UUID) {
+        separate()
+        buffer.writeInteger(UInt8(ascii: "\""))
+        id.writeLowercase(to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A quoted ISO-8601 UTC timestamp with milliseconds.
+    mutating func timestamp(_ date: Date) {
+        separate()
+        buffer.writeInteger(UInt8(ascii: "\""))
+        Timestamp.write(date, to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     mutating func value(_ value: (some JSONWritable)?) {
         guard let value else { return null() }
         value.write(to: &self)
@@ -117,7 +136,11 @@ struct JSONWriter {
         buffer.writeInteger(UInt8(ascii: "\""))
         let utf8 = text.utf8
         // Fast path: most strings need no escaping at all.
-        if utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        let plain =
+            utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            } ?? utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        if plain {
             buffer.writeString(text)
         } else {
             for byte in utf8 {

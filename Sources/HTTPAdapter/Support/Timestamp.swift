@@ -1,32 +1,34 @@
 import Domain
 import Foundation
+import NIOCore
 
-/// ISO-8601 UTC with milliseconds (`2026-11-25T09:30:00.123Z`), the one timestamp format of the API.
+/// ISO-8601 UTC with milliseconds (`2026-11-25T09:30:00.123Z`), the one timestamp format of the API. Written
+/// digit by digit: date formatters are a measurable share of a list response.
 enum Timestamp {
     static func string(_ date: Date) -> String {
-        let milliseconds = date.millisecondsSince1970
-        let (seconds, millis) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let adjustedSeconds = millis < 0 ? seconds - 1 : seconds
-        let adjustedMillis = millis < 0 ? millis + 1000 : millis
-        let (days, secondOfDay) = floorDivide(adjustedSeconds, 86_400)
+        var buffer = ByteBuffer()
+        write(date, to: &buffer)
+        return String(buffer: buffer)
+    }
+
+    static func write(_ date: Date, to buffer: inout ByteBuffer) {
+        let (seconds, millis) = floorDivide(date.millisecondsSince1970, 1000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var text = ""
-        text.reserveCapacity(24)
-        append(year, digits: 4, to: &text)
-        text.append("-")
-        append(month, digits: 2, to: &text)
-        text.append("-")
-        append(day, digits: 2, to: &text)
-        text.append("T")
-        append(secondOfDay / 3600, digits: 2, to: &text)
-        text.append(":")
-        append(secondOfDay % 3600 / 60, digits: 2, to: &text)
-        text.append(":")
-        append(secondOfDay % 60, digits: 2, to: &text)
-        text.append(".")
-        append(adjustedMillis, digits: 3, to: &text)
-        text.append("Z")
-        return text
+        digits(year, 4, &buffer)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(month, 2, &buffer)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(day, 2, &buffer)
+        buffer.writeInteger(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2, &buffer)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(secondOfDay % 3600 / 60, 2, &buffer)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2, &buffer)
+        buffer.writeInteger(UInt8(ascii: "."))
+        digits(millis, 3, &buffer)
+        buffer.writeInteger(UInt8(ascii: "Z"))
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -47,9 +49,39 @@ enum Timestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func append(_ value: Int64, digits: Int, to text: inout String) {
-        let string = String(value)
-        if string.count < digits { text.append(String(repeating: "0", count: digits - string.count)) }
-        text.append(string)
+    /// Writes `value` (0 or more) with at least `count` digits, zero-padded.
+    private static func digits(_ value: Int64, _ count: Int, _ buffer: inout ByteBuffer) {
+        var divisor: Int64 = 1
+        for _ in 1..<count { divisor *= 10 }
+        while divisor * 10 <= value { divisor *= 10 }
+        var remaining = value
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(remaining / divisor))
+            remaining %= divisor
+            divisor /= 10
+        }
+    }
+}
+
+extension UUID {
+    /// Writes the id in its canonical lowercase form, without building an intermediate string.
+    func writeLowercase(to buffer: inout ByteBuffer) {
+        let hex: StaticString = "0123456789abcdef"
+        withUnsafeBytes(of: uuid) { bytes in
+            hex.withUTF8Buffer { digits in
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { buffer.writeInteger(UInt8(ascii: "-")) }
+                    buffer.writeInteger(digits[Int(byte >> 4)])
+                    buffer.writeInteger(digits[Int(byte & 0x0F)])
+                }
+            }
+        }
+    }
+
+    /// The canonical lowercase form.
+    var lowercaseString: String {
+        var buffer = ByteBuffer()
+        writeLowercase(to: &buffer)
+        return String(buffer: buffer)
     }
 }
