@@ -51,15 +51,26 @@ for i in range(1000):
     urllib.request.urlopen(request).read()
 PY
 
+# CPU seconds the server has used so far (user + system), from /proc.
+server_cpu() {
+    awk -v ticks="$(getconf CLK_TCK)" '{ print ($14 + $15) / ticks }' "/proc/$server_pid/stat"
+}
+
 measure() {
-    local name="$1" path="$2" output
+    local name="$1" path="$2" output before after started finished
+    before="$(server_cpu)"
+    started="$(date +%s.%N)"
     output="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port$path")"
-    local rps p50 p99 errors
+    finished="$(date +%s.%N)"
+    after="$(server_cpu)"
+    local rps p50 p99 errors cores
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")"
     p50="$(awk '$1 == "50%" {print $2}' <<<"$output")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$output")"
     errors="$(grep -E 'Non-2xx|Socket errors' <<<"$output" || true)"
-    printf '%-32s %12s req/s   p50 %8s   p99 %8s   %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-no errors}"
+    # How many of the machine's cores the server itself kept busy (wrk runs on the same machine).
+    cores="$(awk -v a="$before" -v b="$after" -v s="$started" -v f="$finished" 'BEGIN { printf "%.2f", (b - a) / (f - s) }')"
+    printf '%-32s %12s req/s   p50 %8s   p99 %8s   server %s cores   %s\n' "$name" "$rps" "$p50" "$p99" "$cores" "${errors:-no errors}"
 }
 
 say "measuring: $THREADS wrk threads, $CONNECTIONS connections, $DURATION each ($(nproc) cores, $(date -u +%Y-%m-%d))"

@@ -30,7 +30,13 @@ apt_install_missing() {
 }
 
 require_swift() {
-    command -v swift >/dev/null 2>&1 || die "Swift is not on PATH: install the Swift 6.x toolchain first (swift.org/install)"
+    command -v swift >/dev/null 2>&1 || die "Swift is not on PATH: install the Swift 6.1+ toolchain first (swift.org/install)"
+    local version
+    version="$(swift --version 2>/dev/null | grep -Eo 'Swift version [0-9]+\.[0-9]+' | grep -Eo '[0-9]+\.[0-9]+' | head -n 1)"
+    case "$version" in
+        6.[1-9]* | [7-9].*) ;;
+        *) die "Portside needs Swift 6.1 or newer (found ${version:-an unknown version})" ;;
+    esac
 }
 
 # The system libraries the service links against.

@@ -15,20 +15,36 @@ enum Timestamp {
         let (seconds, millis) = floorDivide(date.millisecondsSince1970, 1000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
-        digits(year, 4, &buffer)
-        buffer.writeInteger(UInt8(ascii: "-"))
-        digits(month, 2, &buffer)
-        buffer.writeInteger(UInt8(ascii: "-"))
-        digits(day, 2, &buffer)
-        buffer.writeInteger(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2, &buffer)
-        buffer.writeInteger(UInt8(ascii: ":"))
-        digits(secondOfDay % 3600 / 60, 2, &buffer)
-        buffer.writeInteger(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2, &buffer)
-        buffer.writeInteger(UInt8(ascii: "."))
-        digits(millis, 3, &buffer)
-        buffer.writeInteger(UInt8(ascii: "Z"))
+        guard (0...9999).contains(year) else {
+            // Outside four-digit years the fixed layout below does not apply; Foundation can afford those.
+            buffer.writeString(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date))
+            return
+        }
+        // "YYYY-MM-DDTHH:MM:SS.mmmZ": fill 24 bytes on the stack, then copy them once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { bytes in
+            func put(_ value: Int64, _ count: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + count - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            bytes[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 2, at: 11)
+            bytes[13] = UInt8(ascii: ":")
+            put(secondOfDay % 3600 / 60, 2, at: 14)
+            bytes[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, 2, at: 17)
+            bytes[19] = UInt8(ascii: ".")
+            put(millis, 3, at: 20)
+            bytes[23] = UInt8(ascii: "Z")
+            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+        }
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -48,31 +64,26 @@ enum Timestamp {
         let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
-
-    /// Writes `value` (0 or more) with at least `count` digits, zero-padded.
-    private static func digits(_ value: Int64, _ count: Int, _ buffer: inout ByteBuffer) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        while divisor * 10 <= value { divisor *= 10 }
-        var remaining = value
-        while divisor > 0 {
-            buffer.writeInteger(UInt8(ascii: "0") + UInt8(remaining / divisor))
-            remaining %= divisor
-            divisor /= 10
-        }
-    }
 }
 
 extension UUID {
     /// Writes the id in its canonical lowercase form, without building an intermediate string.
     func writeLowercase(to buffer: inout ByteBuffer) {
         let hex: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: uuid) { bytes in
+        withUnsafeBytes(of: uuid) { source in
             hex.withUTF8Buffer { digits in
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { buffer.writeInteger(UInt8(ascii: "-")) }
-                    buffer.writeInteger(digits[Int(byte >> 4)])
-                    buffer.writeInteger(digits[Int(byte & 0x0F)])
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { bytes in
+                    var offset = 0
+                    for (index, byte) in source.enumerated() {
+                        if index == 4 || index == 6 || index == 8 || index == 10 {
+                            bytes[offset] = UInt8(ascii: "-")
+                            offset += 1
+                        }
+                        bytes[offset] = digits[Int(byte >> 4)]
+                        bytes[offset + 1] = digits[Int(byte & 0x0F)]
+                        offset += 2
+                    }
+                    buffer.writeBytes(UnsafeRawBufferPointer(bytes))
                 }
             }
         }
