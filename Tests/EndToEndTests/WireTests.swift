@@ -72,15 +72,7 @@ import Testing
                 try await connection.write("{}")
                 // ...and trickles the next request's headers.
                 try await connection.write("GET /api/v1/health/live HTTP/1.1\r\n")
-                async let trickle: Void = {
-                    for _ in 0..<100 {
-                        guard (try? await connection.write("X")) != nil else { return }
-                        try? await Task.sleep(for: .milliseconds(200))
-                    }
-                }()
-                let closed = try await connection.waitForClose(timeout: 15)
-                await trickle
-                return (response.status, closed)
+                return (response.status, try await Self.trickleUntilClosed(connection))
             }
             #expect(status == 400)
             #expect(closed)
@@ -142,16 +134,7 @@ import Testing
         try await LiveServer.with(["IDLE_TIMEOUT": "60s", "REQUEST_TIMEOUT": "1s"]) { server in
             let closed = try await RawConnection.with(port: server.port) { connection in
                 try await connection.write("GET /api/v1/health/live HTTP/1.1\r\n")
-                async let trickle: Void = {
-                    // One header byte every 200 ms: never idle, never finished.
-                    for _ in 0..<100 {
-                        guard (try? await connection.write("X")) != nil else { return }
-                        try? await Task.sleep(for: .milliseconds(200))
-                    }
-                }()
-                let closed = try await connection.waitForClose(timeout: 15)
-                await trickle
-                return closed
+                return try await Self.trickleUntilClosed(connection)
             }
             #expect(closed)
         }
@@ -169,5 +152,19 @@ import Testing
             }
             #expect(statuses == [200, 200, 200])
         }
+    }
+
+    /// Sends one header byte every 200 ms (never idle, never finished) and says whether the server closed the
+    /// connection within 15 s.
+    static func trickleUntilClosed(_ connection: RawConnection) async throws -> Bool {
+        async let trickle: Void = {
+            for _ in 0..<100 {
+                guard (try? await connection.write("X")) != nil else { return }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }()
+        let closed = try await connection.waitForClose(timeout: 15)
+        await trickle
+        return closed
     }
 }
