@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -43,6 +44,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "MemoryAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CArgon2",
+            pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
+        .target(
+            name: "CryptoAdapters",
+            dependencies: [
+                "Domain",
+                "CArgon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SystemAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPAdapter",
@@ -104,6 +121,11 @@ let package = Package(
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CryptoAdapterTests",
+            dependencies: ["CryptoAdapters", "Domain", "TestSupport", .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -49,6 +49,12 @@ enum ErrorMapping {
             Mapped(status: .conflict, message: message, errors: [], headers: [:])
         case .unavailable:
             Mapped(status: .serviceUnavailable, message: "Service temporarily unavailable", errors: [], headers: [.retryAfter: "5"])
+        case .unauthenticated:
+            Mapped(status: .unauthorized, message: "Authentication required", errors: [], headers: [:])
+        case .forbidden:
+            Mapped(status: .forbidden, message: "Forbidden", errors: [], headers: [:])
+        case .overloaded(let seconds):
+            Mapped(status: .serviceUnavailable, message: "Server busy, please retry", errors: [], headers: [.retryAfter: String(seconds)])
         }
     }
 

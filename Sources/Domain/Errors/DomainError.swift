@@ -21,4 +21,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case conflict(String)
     /// A dependency the use case needs does not answer; the caller may retry later.
     case unavailable(String)
+    /// The caller is not authenticated (no, bad or expired credentials). The message never says which.
+    case unauthenticated
+    /// The caller may not do this.
+    case forbidden
+    /// Too much work is queued (password hashing); the caller should retry after the given number of seconds.
+    case overloaded(retryAfterSeconds: Int)
 }

@@ -1,0 +1,98 @@
+import Domain
+import Foundation
+import JWTKit
+
+/// Settings for access tokens: the HMAC secret, who issues them and for whom, and how long they live.
+public struct AccessTokenSettings: Sendable {
+    public var secret: String
+    public var issuer: String
+    public var audience: String
+    public var lifetime: TimeInterval
+
+    public init(secret: String, issuer: String = "portside", audience: String = "portside-api", lifetime: TimeInterval = 15 * 60) {
+        self.secret = secret
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+    }
+}
+
+/// `AccessTokenService` on jwt-kit: HS256 only (the header's `alg` must say so), with `iss`, `aud`, `sub`, `sid`,
+/// `iat`, `exp`, `jti` and `token_use: access`, so a refresh or any other token is never taken for an access token.
+public struct JWTAccessTokenService: AccessTokenService {
+    private let keys: JWTKeyCollection
+    private let settings: AccessTokenSettings
+
+    public init(settings: AccessTokenSettings) async {
+        self.settings = settings
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: settings.secret), digestAlgorithm: .sha256)
+    }
+
+    public func issue(userID: UUID, sessionID: UUID, tokenID: UUID, now: Date) async throws -> String {
+        let payload = AccessPayload(
+            iss: IssuerClaim(value: settings.issuer),
+            aud: AudienceClaim(value: [settings.audience]),
+            sub: SubjectClaim(value: userID.uuidString.lowercased()),
+            sid: sessionID.uuidString.lowercased(),
+            iat: IssuedAtClaim(value: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))),
+            exp: ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + settings.lifetime).rounded(.down))),
+            jti: IDClaim(value: tokenID.uuidString.lowercased()),
+            tokenUse: AccessPayload.accessUse
+        )
+        return try await keys.sign(payload, header: ["typ": "JWT"])
+    }
+
+    public func verify(_ token: String, now: Date) async throws -> AccessClaims {
+        // Pin the algorithm before anything else looks at the token.
+        guard Self.algorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
+        let payload: AccessPayload
+        do {
+            payload = try await keys.verify(token, as: AccessPayload.self)
+        } catch {
+            throw DomainError.unauthenticated
+        }
+        guard payload.tokenUse == AccessPayload.accessUse,
+            payload.iss.value == settings.issuer,
+            payload.aud.value.contains(settings.audience),
+            payload.exp.value > now,
+            payload.iat.value <= now.addingTimeInterval(60),
+            let userID = UUID(uuidString: payload.sub.value),
+            let sessionID = UUID(uuidString: payload.sid),
+            let tokenID = UUID(uuidString: payload.jti.value)
+        else { throw DomainError.unauthenticated }
+        return AccessClaims(userID: userID, sessionID: sessionID, tokenID: tokenID, issuedAt: payload.iat.value, expiresAt: payload.exp.value)
+    }
+
+    /// The `alg` of the token's header, or nil when the header cannot be read.
+    static func algorithm(of token: String) -> String? {
+        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["alg"] as? String
+    }
+}
+
+/// The claims of an access token. Time checks happen in `JWTAccessTokenService.verify`, against the injected clock.
+struct AccessPayload: JWTPayload {
+    static let accessUse = "access"
+
+    var iss: IssuerClaim
+    var aud: AudienceClaim
+    var sub: SubjectClaim
+    var sid: String
+    var iat: IssuedAtClaim
+    var exp: ExpirationClaim
+    var jti: IDClaim
+    var tokenUse: String
+
+    enum CodingKeys: String, CodingKey {
+        case iss, aud, sub, sid, iat, exp, jti
+        case tokenUse = "token_use"
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,90 @@
+import Domain
+import Foundation
+import JWTKit
+import Testing
+
+@testable import CryptoAdapters
+
+@Suite struct JWTAccessTokenServiceTests {
+    static let secret = String(repeating: "s3cr3t-", count: 10)
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let user = UUID()
+    let session = UUID()
+    let tokenID = UUID()
+
+    func service(_ settings: AccessTokenSettings = AccessTokenSettings(secret: secret)) async -> JWTAccessTokenService {
+        await JWTAccessTokenService(settings: settings)
+    }
+
+    @Test func anIssuedTokenVerifiesWithItsClaims() async throws {
+        let service = await service()
+        let token = try await service.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
+        let claims = try await service.verify(token, now: now.addingTimeInterval(60))
+
+        #expect(claims.userID == user)
+        #expect(claims.sessionID == session)
+        #expect(claims.tokenID == tokenID)
+        #expect(claims.expiresAt == now.addingTimeInterval(15 * 60))
+        #expect(JWTAccessTokenService.algorithm(of: token) == "HS256")
+    }
+
+    @Test func anExpiredTokenIsRefused() async throws {
+        let service = await service()
+        let token = try await service.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
+        await #expect(throws: DomainError.unauthenticated) { try await service.verify(token, now: now.addingTimeInterval(15 * 60)) }
+    }
+
+    @Test func aTokenForAnotherAudienceOrIssuerIsRefused() async throws {
+        let other = await service(AccessTokenSettings(secret: Self.secret, issuer: "someone-else"))
+        let otherAudience = await service(AccessTokenSettings(secret: Self.secret, audience: "another-api"))
+        let ours = await service()
+        let foreignIssuer = try await other.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
+        let foreignAudience = try await otherAudience.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
+
+        await #expect(throws: DomainError.unauthenticated) { try await ours.verify(foreignIssuer, now: now) }
+        await #expect(throws: DomainError.unauthenticated) { try await ours.verify(foreignAudience, now: now) }
+    }
+
+    @Test func aTokenSignedWithAnotherSecretIsRefused() async throws {
+        let forger = await service(AccessTokenSettings(secret: String(repeating: "other-", count: 12)))
+        let token = try await forger.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(token, now: now) }
+    }
+
+    @Test func aTokenThatIsNotAnAccessTokenIsRefused() async throws {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha256)
+        var payload = AccessPayload(
+            iss: "portside", aud: AudienceClaim(value: ["portside-api"]), sub: SubjectClaim(value: user.uuidString),
+            sid: session.uuidString, iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(600)),
+            jti: IDClaim(value: tokenID.uuidString), tokenUse: "refresh"
+        )
+        let refresh = try await keys.sign(payload)
+        payload.tokenUse = "access"
+        let access = try await keys.sign(payload)
+
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(refresh, now: now) }
+        #expect(try await service().verify(access, now: now).userID == user)
+    }
+
+    @Test func otherAlgorithmsAreRefusedEvenWithTheRightSecret() async throws {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha512)
+        let payload = AccessPayload(
+            iss: "portside", aud: AudienceClaim(value: ["portside-api"]), sub: SubjectClaim(value: user.uuidString),
+            sid: session.uuidString, iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(600)),
+            jti: IDClaim(value: tokenID.uuidString), tokenUse: "access"
+        )
+        let hs512 = try await keys.sign(payload)
+        let header = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        let unsigned = header + "." + hs512.split(separator: ".")[1] + "."
+
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(hs512, now: now) }
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(unsigned, now: now) }
+    }
+
+    @Test(arguments: ["", "garbage", "a.b.c", "....."])
+    func garbageIsRefused(token: String) async throws {
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(token, now: now) }
+    }
+}
