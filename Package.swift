@@ -44,6 +44,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "MemoryAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(
+            name: "MailAdapters",
+            dependencies: ["Domain", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CArgon2",
             pkgConfig: "libargon2",
@@ -126,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "CryptoAdapterTests",
             dependencies: ["CryptoAdapters", "Domain", "TestSupport", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailAdapterTests",
+            dependencies: ["MailAdapters", "MemoryAdapters", "Domain", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
