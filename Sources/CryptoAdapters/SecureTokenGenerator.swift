@@ -3,7 +3,7 @@ import Domain
 import Foundation
 
 /// 256-bit tokens from the system's secure random source, base64url without padding (43 characters), and their
-/// SHA-256 fingerprints.
+/// SHA-256 digests.
 public struct SecureTokenGenerator: SecretTokenGenerator {
     public init() {}
 
@@ -16,7 +16,7 @@ public struct SecureTokenGenerator: SecretTokenGenerator {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    public func fingerprint(of token: String) -> String {
+    public func digest(of token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -16,6 +16,15 @@ import Testing
         await JWTAccessTokenService(settings: settings)
     }
 
+    /// Claims as the service would write them, for tokens signed by hand.
+    func payload(tokenUse: String) -> AccessPayload {
+        AccessPayload(
+            iss: "portside", aud: AudienceClaim(value: ["portside-api"]), sub: SubjectClaim(value: user.uuidString),
+            sid: session.uuidString, iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(600)),
+            jti: IDClaim(value: tokenID.uuidString), tokenUse: tokenUse
+        )
+    }
+
     @Test func anIssuedTokenVerifiesWithItsClaims() async throws {
         let service = await service()
         let token = try await service.issue(userID: user, sessionID: session, tokenID: tokenID, now: now)
@@ -54,14 +63,8 @@ import Testing
     @Test func aTokenThatIsNotAnAccessTokenIsRefused() async throws {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha256)
-        var payload = AccessPayload(
-            iss: "portside", aud: AudienceClaim(value: ["portside-api"]), sub: SubjectClaim(value: user.uuidString),
-            sid: session.uuidString, iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(600)),
-            jti: IDClaim(value: tokenID.uuidString), tokenUse: "refresh"
-        )
-        let refresh = try await keys.sign(payload)
-        payload.tokenUse = "access"
-        let access = try await keys.sign(payload)
+        let refresh = try await keys.sign(payload(tokenUse: "refresh"))
+        let access = try await keys.sign(payload(tokenUse: "access"))
 
         await #expect(throws: DomainError.unauthenticated) { try await service().verify(refresh, now: now) }
         #expect(try await service().verify(access, now: now).userID == user)
@@ -70,12 +73,7 @@ import Testing
     @Test func otherAlgorithmsAreRefusedEvenWithTheRightSecret() async throws {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha512)
-        let payload = AccessPayload(
-            iss: "portside", aud: AudienceClaim(value: ["portside-api"]), sub: SubjectClaim(value: user.uuidString),
-            sid: session.uuidString, iat: IssuedAtClaim(value: now), exp: ExpirationClaim(value: now.addingTimeInterval(600)),
-            jti: IDClaim(value: tokenID.uuidString), tokenUse: "access"
-        )
-        let hs512 = try await keys.sign(payload)
+        let hs512 = try await keys.sign(payload(tokenUse: "access"))
         let header = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
         let unsigned = header + "." + hs512.split(separator: ".")[1] + "."
 

@@ -11,9 +11,9 @@ import Testing
         #expect(tokens.allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
     }
 
-    @Test func fingerprintsAreSHA256Hex() {
+    @Test func digestsAreSHA256Hex() {
         let generator = SecureTokenGenerator()
-        #expect(generator.fingerprint(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(generator.fingerprint(of: "abc") != generator.fingerprint(of: "abd"))
+        #expect(generator.digest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(generator.digest(of: "abc") != generator.digest(of: "abd"))
     }
 }
