@@ -48,19 +48,19 @@ public actor MemoryJobQueue: JobQueue {
     }
 
     public func retry(_ reservation: Reservation, error: String, at: Date) -> Bool {
-        guard holds(reservation), var entry = entries[reservation.job.id] else { return false }
-        entry.job.availableAt = at
-        entry.job.lastError = error
-        entry.state = .ready
-        entries[entry.job.id] = entry
-        return true
+        release(reservation, error: error, to: .ready) { $0.availableAt = at }
     }
 
     public func bury(_ reservation: Reservation, error: String, now: Date) -> Bool {
+        release(reservation, error: error, to: .dead) { $0.failedAt = now }
+    }
+
+    /// Ends a failed attempt under a live reservation: records the error, moves the job to `state`.
+    private func release(_ reservation: Reservation, error: String, to state: State, _ change: (inout Job) -> Void) -> Bool {
         guard holds(reservation), var entry = entries[reservation.job.id] else { return false }
         entry.job.lastError = error
-        entry.job.failedAt = now
-        entry.state = .dead
+        change(&entry.job)
+        entry.state = state
         entries[entry.job.id] = entry
         return true
     }

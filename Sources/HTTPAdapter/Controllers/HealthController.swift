@@ -29,7 +29,7 @@ struct HealthController {
         let report = HealthReport(
             status: healthy ? "ok" : "error",
             version: version,
-            uptime: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            uptime: uptime.milliseconds / 1000,
             timestamp: Timestamp.string(clock.now()),
             checks: results
         )
@@ -96,8 +96,7 @@ struct HealthController {
                 if answer.give("timed out") { ping.cancel() }
             }
         }
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = (ContinuousClock.now - start).milliseconds
         return CheckResult(status: failure == nil ? "up" : "down", latencyMs: (milliseconds * 100).rounded() / 100, error: failure)
     }
 }

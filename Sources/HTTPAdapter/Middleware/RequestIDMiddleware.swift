@@ -22,7 +22,6 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
         response.headers[.requestID] = id
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "request",
             metadata: [
@@ -30,7 +29,7 @@ struct RequestIDMiddleware: RouterMiddleware {
                 // The route template, never the raw path: ids and query strings stay out of the logs.
                 "route": .string(context.endpointPath ?? "NotFound"),
                 "status": .stringConvertible(response.status.code),
-                "durationMs": .string(String(format: "%.2f", milliseconds)),
+                "durationMs": .string(String(format: "%.2f", elapsed.milliseconds)),
             ]
         )
         return response

@@ -96,3 +96,10 @@ extension UUID {
         return String(buffer: buffer)
     }
 }
+
+extension Duration {
+    /// The duration in milliseconds, for logs and health reports.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}
