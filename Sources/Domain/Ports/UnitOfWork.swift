@@ -1,9 +1,23 @@
 /// The repositories as seen from inside one transaction.
 public struct Repositories: Sendable {
     public let examples: any ExampleRepository
+    public let users: any UserRepository
+    public let sessions: any SessionRepository
+    public let oneTimeTokens: any OneTimeTokenRepository
+    public let auditLog: any AuditLog
 
-    public init(examples: any ExampleRepository) {
+    public init(
+        examples: any ExampleRepository,
+        users: any UserRepository,
+        sessions: any SessionRepository,
+        oneTimeTokens: any OneTimeTokenRepository,
+        auditLog: any AuditLog
+    ) {
         self.examples = examples
+        self.users = users
+        self.sessions = sessions
+        self.oneTimeTokens = oneTimeTokens
+        self.auditLog = auditLog
     }
 }
 

@@ -1,0 +1,71 @@
+import Foundation
+
+/// An account. Passwords are kept only as a hash; the email is stored normalised (trimmed, lower-cased) and is
+/// unique among live accounts.
+public struct User: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public var name: String
+    public var email: String
+    /// An address the user asked to change to: it replaces `email` only once a link sent to it is followed.
+    public var pendingEmail: String?
+    public var role: Role
+    public var passwordHash: String
+    public var emailVerifiedAt: Date?
+    /// False when an administrator has disabled the account.
+    public var isActive: Bool
+    /// Consecutive failed logins since the last success or the last lock.
+    public var failedLoginAttempts: Int
+    /// While in the future, logins are refused before any password is checked.
+    public var lockedUntil: Date?
+    public var passwordChangedAt: Date
+    public let createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, name: String, email: String, pendingEmail: String? = nil, role: Role, passwordHash: String, emailVerifiedAt: Date? = nil,
+        isActive: Bool = true, failedLoginAttempts: Int = 0, lockedUntil: Date? = nil, passwordChangedAt: Date, createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.pendingEmail = pendingEmail
+        self.role = role
+        self.passwordHash = passwordHash
+        self.emailVerifiedAt = emailVerifiedAt
+        self.isActive = isActive
+        self.failedLoginAttempts = failedLoginAttempts
+        self.lockedUntil = lockedUntil
+        self.passwordChangedAt = passwordChangedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var emailVerified: Bool { emailVerifiedAt != nil }
+
+    /// Whether the account is locked at `now`.
+    public func isLocked(at now: Date) -> Bool {
+        guard let lockedUntil else { return false }
+        return lockedUntil > now
+    }
+}
+
+/// Stores accounts. Deleted accounts are kept (soft delete) but no method returns them, and their email is free
+/// for a new account.
+public protocol UserRepository: Sendable {
+    /// Stores a new user; throws `DomainError.conflict` when a live user already has the email.
+    func insert(_ user: User) async throws
+    /// Returns the live user with this id. Inside a transaction the row stays locked until the transaction ends, so
+    /// read-modify-write sequences (failed-login counters) never lose an update.
+    func find(id: UUID) async throws -> User?
+    /// Returns the live user whose (normalised) email this is.
+    func find(email: String) async throws -> User?
+    /// Saves every mutable field of a live user; false when there is none; throws `DomainError.conflict` when the
+    /// email belongs to another live user.
+    func update(_ user: User) async throws -> Bool
+    /// Returns one page of live users, newest first, optionally only those of `role` and those whose name or email
+    /// contains `search`, ignoring ASCII case.
+    func list(search: String?, role: Role?, page: PageRequest) async throws -> Page<User>
+    /// Marks a live user deleted; false when there is none.
+    func softDelete(id: UUID, at: Date) async throws -> Bool
+}
