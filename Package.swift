@@ -87,6 +87,8 @@ let package = Package(
                 "SQLiteAdapter",
                 "MemoryAdapters",
                 "SystemAdapters",
+                "CryptoAdapters",
+                "MailAdapters",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,7 +105,14 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Domain", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Domain",
+                "MemoryAdapters",
+                "CryptoAdapters",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

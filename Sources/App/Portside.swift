@@ -18,6 +18,10 @@ public enum Portside {
     /// The persistence adapters for the configured `DATABASE_URL`.
     struct Persistence {
         let examples: any ExampleRepository
+        let users: any UserRepository
+        let sessions: any SessionRepository
+        let oneTimeTokens: any OneTimeTokenRepository
+        let auditLog: any AuditLog
         let unitOfWork: any UnitOfWork
         let check: any DependencyCheck
         /// The database as a service, closed last on shutdown (nil for memory).
@@ -31,11 +35,15 @@ public enum Portside {
         switch configuration.database {
         case .memory:
             let database = MemoryDatabase()
-            return Persistence(examples: database.examples, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {})
+            return Persistence(
+                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                auditLog: database.auditLog, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
+            )
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(
-                examples: database.examples, unitOfWork: database, check: database, service: database, sqlite: database,
+                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                auditLog: database.auditLog, unitOfWork: database, check: database, service: database, sqlite: database,
                 close: { await database.close() }
             )
         }
@@ -57,14 +65,25 @@ public enum Portside {
             throw error
         }
         let clock = SystemClock()
+        let ids = UUIDv7Generator(clock: clock)
+        let identity: Identity
+        do {
+            identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: ids, logger: logger)
+        } catch {
+            await persistence.close()
+            throw error
+        }
         let readiness = Readiness()
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.examples,
                 unitOfWork: persistence.unitOfWork,
                 clock: clock,
-                ids: UUIDv7Generator(clock: clock)
+                ids: ids,
+                requireVerifiedEmail: configuration.requireEmailVerification
             ),
+            auth: AuthService(identity.dependencies),
+            users: UserService(identity.dependencies),
             rateLimitStore: RateLimitMemoryStore(),
             clock: clock,
             checks: [persistence.check],
@@ -76,8 +95,12 @@ public enum Portside {
             logger: logger,
             onServerRunning: onServerRunning
         )
+        // Started first, stopped last: the database outlives everything; the hasher and the worker outlive the
+        // HTTP server, which drains after readiness has turned 503.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let database = persistence.service { services.append(.init(service: database)) }
+        services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
+        if configuration.workerMode == .inline { services.append(.init(service: identity.worker(configuration, logger: logger))) }
         services.append(.init(service: http))
         services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(
@@ -107,6 +130,7 @@ public enum Portside {
             trustedProxies: TrustedProxies(configuration.trustedProxies.compactMap(IPRange.init)),
             rateLimitMax: configuration.rateLimitMax,
             rateLimitWindow: configuration.rateLimitWindow / .seconds(1),
+            authRateLimitMax: configuration.authRateLimitMax,
             idleTimeout: configuration.idleTimeout,
             requestTimeout: configuration.requestTimeout,
             docsAssetsURL: configuration.docsAssetsURL,

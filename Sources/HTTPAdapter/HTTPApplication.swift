@@ -25,6 +25,15 @@ public enum HTTPApplication {
                 window: settings.rateLimitWindow
             )
         )
+        router.add(
+            middleware: AuthRateLimitMiddleware(
+                store: dependencies.rateLimitStore,
+                clock: dependencies.clock,
+                limit: settings.authRateLimitMax,
+                window: settings.rateLimitWindow,
+                paths: AuthController.limitedPaths
+            )
+        )
         router.add(middleware: PreflightMiddleware(policy: cors))
         router.add(middleware: QueryGuardMiddleware())
         router.add(middleware: BodyMiddleware(limit: settings.bodyLimit))
@@ -36,7 +45,10 @@ public enum HTTPApplication {
             clock: dependencies.clock,
             version: settings.version
         ).register(on: catalog)
-        ExamplesController(service: dependencies.examples).register(on: catalog)
+        let authenticator = Authenticator(auth: dependencies.auth)
+        AuthController(auth: dependencies.auth, authenticator: authenticator).register(on: catalog)
+        UsersController(users: dependencies.users, authenticator: authenticator).register(on: catalog)
+        ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
         return (router, catalog)
     }

@@ -50,9 +50,16 @@ enum ErrorMapping {
         case .unavailable:
             Mapped(status: .serviceUnavailable, message: "Service temporarily unavailable", errors: [], headers: [.retryAfter: "5"])
         case .unauthenticated:
-            Mapped(status: .unauthorized, message: "Authentication required", errors: [], headers: [:])
-        case .forbidden:
-            Mapped(status: .forbidden, message: "Forbidden", errors: [], headers: [:])
+            Mapped(status: .unauthorized, message: "Invalid or missing credentials", errors: [], headers: [.wwwAuthenticate: "Bearer"])
+        case .forbidden(let message):
+            Mapped(status: .forbidden, message: message, errors: [], headers: [:])
+        case .locked(let seconds):
+            Mapped(
+                status: .init(code: 423, reasonPhrase: "Locked"),
+                message: "Account is temporarily locked after too many failed attempts",
+                errors: [],
+                headers: [.retryAfter: String(seconds)]
+            )
         case .overloaded(let seconds):
             Mapped(status: .serviceUnavailable, message: "Server busy, please retry", errors: [], headers: [.retryAfter: String(seconds)])
         }

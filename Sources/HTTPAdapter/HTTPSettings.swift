@@ -12,6 +12,8 @@ public struct HTTPSettings: Sendable {
     public var trustedProxies: TrustedProxies
     public var rateLimitMax: Int
     public var rateLimitWindow: TimeInterval
+    /// Per client address, per authentication route, per window.
+    public var authRateLimitMax: Int
     /// A connection with no traffic for this long is closed.
     public var idleTimeout: Duration
     /// A client must deliver each complete request within this time of the connection being ready for it.
@@ -30,6 +32,7 @@ public struct HTTPSettings: Sendable {
         trustedProxies: TrustedProxies = TrustedProxies([]),
         rateLimitMax: Int = 1000,
         rateLimitWindow: TimeInterval = 15 * 60,
+        authRateLimitMax: Int = 10,
         idleTimeout: Duration = .seconds(30),
         requestTimeout: Duration = .seconds(30),
         docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
@@ -43,6 +46,7 @@ public struct HTTPSettings: Sendable {
         self.trustedProxies = trustedProxies
         self.rateLimitMax = rateLimitMax
         self.rateLimitWindow = rateLimitWindow
+        self.authRateLimitMax = authRateLimitMax
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
         self.docsAssetsURL = docsAssetsURL
@@ -53,6 +57,8 @@ public struct HTTPSettings: Sendable {
 /// The use cases and ports the routes call.
 public struct HTTPDependencies: Sendable {
     public var examples: ExampleService
+    public var auth: AuthService
+    public var users: UserService
     public var rateLimitStore: any RateLimitStore
     public var clock: any WallClock
     /// Dependencies probed by `/health` and `/health/ready`.
@@ -61,12 +67,16 @@ public struct HTTPDependencies: Sendable {
 
     public init(
         examples: ExampleService,
+        auth: AuthService,
+        users: UserService,
         rateLimitStore: any RateLimitStore,
         clock: any WallClock,
         checks: [any DependencyCheck],
         readiness: Readiness
     ) {
         self.examples = examples
+        self.auth = auth
+        self.users = users
         self.rateLimitStore = rateLimitStore
         self.clock = clock
         self.checks = checks

@@ -9,7 +9,7 @@ struct PortsideCommand: AsyncParsableCommand {
         commandName: "portside",
         abstract: "Portside: a production-grade backend service.",
         version: Portside.version,
-        subcommands: [Serve.self, Migrate.self, ConfigCommand.self, OpenAPI.self]
+        subcommands: [Serve.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self]
     )
 }
 
@@ -118,5 +118,46 @@ struct OpenAPI: AsyncParsableCommand {
 
     func run() async throws {
         print(Portside.openAPIDocument)
+    }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage accounts.", subcommands: [CreateAdmin.self])
+
+    struct CreateAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-admin",
+            abstract: "Create an administrator. The password is read from the first line of stdin, or generated and printed once."
+        )
+
+        @Option(help: "The administrator's email address.") var email: String
+        @Option(help: "The administrator's display name.") var name: String
+        @Flag(help: "Generate a strong password and print it once instead of reading one from stdin.") var generatePassword = false
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            let password: String
+            if generatePassword {
+                password = Portside.generatePassword(configuration: configuration)
+            } else {
+                if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("Password: ".utf8)) }
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    FileHandle.standardError.write(Data("no password on stdin (or pass --generate-password)\n".utf8))
+                    throw ExitCode.validationFailure
+                }
+                password = line
+            }
+            do {
+                let admin = try await Portside.createAdministrator(
+                    configuration: configuration, logger: logger, name: name, email: email, password: password
+                )
+                print("Created administrator \(admin.email) (id \(admin.id)).")
+                if generatePassword { print("Password (shown once): \(password)") }
+            } catch {
+                FileHandle.standardError.write(Data("create-admin failed: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
     }
 }

@@ -10,9 +10,10 @@ import Testing
     var service: ExampleService {
         ExampleService(repository: database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs())
     }
+    let owner = principal(number: 900, role: .user)
 
     @Test func createTrimsAndStoresAtMillisecondPrecision() async throws {
-        let example = try await service.create(ExampleDraft(name: .value("  Harbour  "), description: .value(" quay ")))
+        let example = try await service.create(ExampleDraft(name: .value("  Harbour  "), description: .value(" quay ")), by: owner)
 
         #expect(example.name == "Harbour")
         #expect(example.description == "quay")
@@ -28,7 +29,7 @@ import Testing
             unknownFields: ["role", "id"]
         )
 
-        let error = await #expect(throws: DomainError.self) { try await service.create(draft) }
+        let error = await #expect(throws: DomainError.self) { try await service.create(draft, by: owner) }
 
         guard case .validation(let problems) = error else {
             Issue.record("expected a validation error")
@@ -43,25 +44,25 @@ import Testing
         (Field<String>.invalid("name must be a string"), "name must be a string"),
     ])
     func createRejectsBadNames(name: Field<String>, message: String) async throws {
-        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: name)) }
+        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: name), by: owner) }
         #expect(error == .validation([FieldError(field: "name", message: message)]))
     }
 
     @Test func nameOfExactly200CharactersIsAccepted() async throws {
-        let example = try await service.create(ExampleDraft(name: .value(String(repeating: "é", count: 200))))
+        let example = try await service.create(ExampleDraft(name: .value(String(repeating: "é", count: 200))), by: owner)
         #expect(example.name.count == 200)
     }
 
     @Test func emptyDescriptionIsStoredAsNone() async throws {
-        let example = try await service.create(ExampleDraft(name: .value("a"), description: .value("  ")))
+        let example = try await service.create(ExampleDraft(name: .value("a"), description: .value("  ")), by: owner)
         #expect(example.description == nil)
     }
 
     @Test func patchChangesOnlyTheFieldsPresentAndMovesUpdatedAt() async throws {
-        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("keep")))
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("keep")), by: owner)
         clock.advance(by: 5)
 
-        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial)
+        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial, by: owner)
 
         #expect(changed.name == "b")
         #expect(changed.description == "keep")
@@ -70,26 +71,26 @@ import Testing
     }
 
     @Test func patchWithNullClearsTheDescription() async throws {
-        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("gone")))
-        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value(nil)), mode: .partial)
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("gone")), by: owner)
+        let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value(nil)), mode: .partial, by: owner)
         #expect(changed.description == nil)
     }
 
     @Test func emptyPatchIsRejected() async throws {
-        let created = try await service.create(ExampleDraft(name: .value("a")))
+        let created = try await service.create(ExampleDraft(name: .value("a")), by: owner)
         let error = await #expect(throws: DomainError.self) {
-            try await service.update(id: created.id.uuidString, with: ExampleDraft(), mode: .partial)
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(), mode: .partial, by: owner)
         }
         #expect(error == .validation([FieldError(field: "body", message: "provide at least one of name, description")]))
     }
 
     @Test func replaceRequiresNameAndClearsAnAbsentDescription() async throws {
-        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("old")))
+        let created = try await service.create(ExampleDraft(name: .value("a"), description: .value("old")), by: owner)
 
         let missingName = await #expect(throws: DomainError.self) {
-            try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value("x")), mode: .complete)
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(description: .value("x")), mode: .complete, by: owner)
         }
-        let replaced = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .complete)
+        let replaced = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .complete, by: owner)
 
         #expect(missingName == .validation([FieldError(field: "name", message: "name is required")]))
         #expect(replaced.name == "b")
@@ -97,14 +98,14 @@ import Testing
     }
 
     @Test func deletedExamplesAreNotFoundAnyMore() async throws {
-        let created = try await service.create(ExampleDraft(name: .value("a")))
+        let created = try await service.create(ExampleDraft(name: .value("a")), by: owner)
 
-        try await service.delete(id: created.id.uuidString)
+        try await service.delete(id: created.id.uuidString, by: owner)
 
         await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.get(id: created.id.uuidString) }
-        await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.delete(id: created.id.uuidString) }
+        await #expect(throws: DomainError.notFound(resource: "Example")) { try await service.delete(id: created.id.uuidString, by: owner) }
         await #expect(throws: DomainError.notFound(resource: "Example")) {
-            try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial)
+            try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("b")), mode: .partial, by: owner)
         }
         #expect(try await service.list(search: nil, page: PageRequest(page: 1, limit: 10)).total == 0)
     }
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func searchIsTrimmedAndBounded() async throws {
-        _ = try await service.create(ExampleDraft(name: .value("Lighthouse")))
+        _ = try await service.create(ExampleDraft(name: .value("Lighthouse")), by: owner)
 
         let found = try await service.list(search: "  light ", page: PageRequest(page: 1, limit: 10))
         let everything = try await service.list(search: "   ", page: PageRequest(page: 1, limit: 10))
@@ -130,14 +131,14 @@ import Testing
 
     @Test(arguments: ["bad\u{0}name", "esc\u{1B}[31m", "del\u{7F}", "tab\tin name", "line\nbreak"])
     func controlCharactersInANameAreRejected(name: String) async throws {
-        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: .value(name))) }
+        let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: .value(name)), by: owner) }
         #expect(error == .validation([FieldError(field: "name", message: "name must not contain control characters")]))
     }
 
     @Test func descriptionsMayHoldLineBreaksButNotOtherControlCharacters() async throws {
-        let kept = try await service.create(ExampleDraft(name: .value("a"), description: .value("line one\n\tline two")))
+        let kept = try await service.create(ExampleDraft(name: .value("a"), description: .value("line one\n\tline two")), by: owner)
         let error = await #expect(throws: DomainError.self) {
-            try await service.create(ExampleDraft(name: .value("a"), description: .value("nul\u{0}inside")))
+            try await service.create(ExampleDraft(name: .value("a"), description: .value("nul\u{0}inside")), by: owner)
         }
         #expect(kept.description == "line one\n\tline two")
         #expect(error?.fields == ["description"])
@@ -147,12 +148,12 @@ import Testing
         let service = self.service
         var ids: [String] = []
         for index in 0..<20 {
-            ids.append(try await service.create(ExampleDraft(name: .value("n\(index)"), description: .value("d\(index)"))).id.uuidString)
+            ids.append(try await service.create(ExampleDraft(name: .value("n\(index)"), description: .value("d\(index)")), by: owner).id.uuidString)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for id in ids {
-                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(name: .value("renamed")), mode: .partial) }
-                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(description: .value("described")), mode: .partial) }
+                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(name: .value("renamed")), mode: .partial, by: owner) }
+                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(description: .value("described")), mode: .partial, by: owner) }
             }
             try await group.waitForAll()
         }
@@ -170,4 +171,15 @@ extension DomainError {
         guard case .validation(let problems) = self else { return [] }
         return problems.map(\.field)
     }
+}
+
+/// A signed-in, verified user with id number `number`.
+func principal(number: Int, role: Role, verified: Bool = true) -> Principal {
+    let id = UUID(uuidString: String(format: "00000000-0000-7000-8000-%012x", number))!
+    let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+    let user = User(
+        id: id, name: "user \(number)", email: "user\(number)@example.com", role: role, passwordHash: "x",
+        emailVerifiedAt: verified ? epoch : nil, passwordChangedAt: epoch, createdAt: epoch, updatedAt: epoch
+    )
+    return Principal(user: user, sessionID: id)
 }

@@ -11,7 +11,7 @@ import Testing
     }()
 
     /// Runs the binary and returns it; its output goes to `output`.
-    static func launch(_ arguments: [String], environment: [String: String], output: Pipe) throws -> Process {
+    static func launch(_ arguments: [String], environment: [String: String], output: Pipe, input: Pipe? = nil) throws -> Process {
         guard let binary else { throw TestFailure("no portside binary") }
         let process = Process()
         process.executableURL = binary
@@ -19,6 +19,7 @@ import Testing
         process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
         process.standardOutput = output
         process.standardError = output
+        if let input { process.standardInput = input }
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
         try process.run()
         return process

@@ -5,8 +5,9 @@ import Testing
 
 @Suite struct ExamplesAPITests {
     @Test func createReadUpdateDeleteJourney() async throws {
-        try await TestApp().test { client in
-            let created = try await client.send(.post, "/api/v1/examples", json: #"{"name":"Quay","description":"stone"}"#)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let created = try await client.send(.post, "/api/v1/examples", json: #"{"name":"Quay","description":"stone"}"#, headers: auth)
             #expect(created.status == .created)
             #expect(created.object["message"] as? String == "Example created successfully")
             let data = try #require(created.object["data"] as? [String: Any])
@@ -20,27 +21,28 @@ import Testing
             #expect(read.status == .ok)
             #expect((read.object["data"] as? [String: Any])?["name"] as? String == "Quay")
 
-            let patched = try await client.send(.patch, "/api/v1/examples/\(id)", json: #"{"description":null}"#)
+            let patched = try await client.send(.patch, "/api/v1/examples/\(id)", json: #"{"description":null}"#, headers: auth)
             #expect(patched.status == .ok)
             let patchedData = try #require(patched.object["data"] as? [String: Any])
             #expect(patchedData["description"] is NSNull)
             #expect(patchedData["name"] as? String == "Quay")
 
-            let replaced = try await client.send(.put, "/api/v1/examples/\(id)", json: #"{"name":"Pier"}"#)
+            let replaced = try await client.send(.put, "/api/v1/examples/\(id)", json: #"{"name":"Pier"}"#, headers: auth)
             #expect((replaced.object["data"] as? [String: Any])?["name"] as? String == "Pier")
 
-            let deleted = try await client.execute(uri: "/api/v1/examples/\(id)", method: .delete)
+            let deleted = try await client.execute(uri: "/api/v1/examples/\(id)", method: .delete, headers: auth)
             #expect(deleted.status == .ok)
             #expect(deleted.object["data"] is NSNull)
             #expect(try await client.get("/api/v1/examples/\(id)").status == .notFound)
-            #expect(try await client.execute(uri: "/api/v1/examples/\(id)", method: .delete).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/examples/\(id)", method: .delete, headers: auth).status == .notFound)
         }
     }
 
     @Test func validationErrorsListEveryField() async throws {
-        try await TestApp().test { client in
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
             let body = #"{"name": 12, "description": ["x"], "role": "admin"}"#
-            let response = try await client.send(.post, "/api/v1/examples", json: body)
+            let response = try await client.send(.post, "/api/v1/examples", json: body, headers: auth)
 
             #expect(response.status == .badRequest)
             #expect(response.object["message"] as? String == "Validation failed")
@@ -55,16 +57,18 @@ import Testing
     }
 
     @Test func nothingIsWrittenWhenValidationFails() async throws {
-        try await TestApp().test { client in
-            _ = try await client.send(.post, "/api/v1/examples", json: #"{"name": "", "description": "x"}"#)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            _ = try await client.send(.post, "/api/v1/examples", json: #"{"name": "", "description": "x"}"#, headers: auth)
             let list = try await client.get("/api/v1/examples")
             #expect((list.object["meta"] as? [String: Any])?["total"] as? Int == 0)
         }
     }
 
     @Test func listHasMetaAndLinks() async throws {
-        try await TestApp().test { client in
-            for index in 1...25 { _ = try await client.createExample(name: "item \(index)") }
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            for index in 1...25 { _ = try await client.createExample(name: "item \(index)", headers: auth) }
 
             let response = try await client.get("/api/v1/examples?page=2&limit=10")
             let meta = try #require(response.object["meta"] as? [String: Any])
@@ -96,10 +100,11 @@ import Testing
     }
 
     @Test func searchFiltersAndIsKeptInTheLinks() async throws {
-        try await TestApp().test { client in
-            _ = try await client.createExample(name: "Harbour wall")
-            _ = try await client.createExample(name: "Lighthouse", description: "by the harbour")
-            _ = try await client.createExample(name: "Mill")
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            _ = try await client.createExample(name: "Harbour wall", headers: auth)
+            _ = try await client.createExample(name: "Lighthouse", description: "by the harbour", headers: auth)
+            _ = try await client.createExample(name: "Mill", headers: auth)
 
             let response = try await client.get("/api/v1/examples?search=harbour+wall%20")
             let broader = try await client.get("/api/v1/examples?search=HARBOUR")
@@ -131,9 +136,10 @@ import Testing
     }
 
     @Test func unknownFieldsInAPatchAreRejectedAndNothingChanges() async throws {
-        try await TestApp().test { client in
-            let id = try await client.createExample(name: "kept")
-            let response = try await client.send(.patch, "/api/v1/examples/\(id)", json: #"{"name":"changed","createdAt":"2000-01-01"}"#)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let id = try await client.createExample(name: "kept", headers: auth)
+            let response = try await client.send(.patch, "/api/v1/examples/\(id)", json: #"{"name":"changed","createdAt":"2000-01-01"}"#, headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.fieldErrors == ["createdAt: createdAt is not an allowed field"])
             #expect((try await client.get("/api/v1/examples/\(id)").object["data"] as? [String: Any])?["name"] as? String == "kept")
@@ -141,9 +147,10 @@ import Testing
     }
 
     @Test func anEmptyPatchIsRejected() async throws {
-        try await TestApp().test { client in
-            let id = try await client.createExample(name: "kept")
-            let response = try await client.send(.patch, "/api/v1/examples/\(id)", json: "{}")
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let id = try await client.createExample(name: "kept", headers: auth)
+            let response = try await client.send(.patch, "/api/v1/examples/\(id)", json: "{}", headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.fieldErrors == ["body: provide at least one of name, description"])
         }

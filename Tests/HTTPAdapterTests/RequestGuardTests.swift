@@ -8,9 +8,10 @@ import Testing
     @Test func aBodyOverTheLimitIs413BeforeAnyRouteRuns() async throws {
         var app = TestApp()
         app.settings.bodyLimit = 64
-        try await app.test { client in
+        try await app.test { client, identity in
+            let auth = try await identity.bearer()
             let big = "{\"name\":\"" + String(repeating: "a", count: 100) + "\"}"
-            let response = try await client.send(.post, "/api/v1/examples", json: big)
+            let response = try await client.send(.post, "/api/v1/examples", json: big, headers: auth)
             #expect(response.status == .contentTooLarge)
             #expect(response.object["message"] as? String == "Request body is larger than the limit of 64 bytes")
             #expect(response.object["success"] as? Bool == false)
@@ -30,16 +31,18 @@ import Testing
         var app = TestApp()
         let body = "{\"name\":\"exactly\"}"
         app.settings.bodyLimit = body.utf8.count
-        try await app.test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: body)
+        try await app.test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: body, headers: auth)
             #expect(response.status == .created)
         }
     }
 
     @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data; boundary=x"])
     func aBodyThatIsNotJSONIs415(contentType: String) async throws {
-        try await TestApp().test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: [.contentType: contentType])
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
             #expect(response.status == .unsupportedMediaType)
             #expect(response.object["message"] as? String == "Content-Type must be application/json")
         }
@@ -47,15 +50,17 @@ import Testing
 
     @Test(arguments: ["application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"])
     func jsonMediaTypesAreAccepted(contentType: String) async throws {
-        try await TestApp().test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: [.contentType: contentType])
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
             #expect(response.status == .created)
         }
     }
 
     @Test func aBodyWithoutContentTypeIs415() async throws {
-        try await TestApp().test { client in
-            let response = try await client.execute(uri: "/api/v1/examples", method: .post, body: ByteBuffer(string: "{\"name\":\"a\"}"))
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.execute(uri: "/api/v1/examples", method: .post, headers: auth, body: ByteBuffer(string: "{\"name\":\"a\"}"))
             #expect(response.status == .unsupportedMediaType)
         }
     }
@@ -65,8 +70,9 @@ import Testing
         ("{name: 1}", "Malformed JSON in request body: Invalid value around character 1."),
     ])
     func malformedJSONIs400WithAPreciseMessage(body: String, message: String) async throws {
-        try await TestApp().test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: body)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: body, headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.object["message"] as? String == message)
         }
@@ -74,16 +80,18 @@ import Testing
 
     @Test(arguments: ["[1,2]", "\"text\"", "42", "null"])
     func aJSONValueThatIsNotAnObjectIs400(body: String) async throws {
-        try await TestApp().test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: body)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: body, headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.object["message"] as? String == "Request body must be a JSON object")
         }
     }
 
     @Test func aMissingBodyIs400() async throws {
-        try await TestApp().test { client in
-            let response = try await client.execute(uri: "/api/v1/examples", method: .post)
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.execute(uri: "/api/v1/examples", method: .post, headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.object["message"] as? String == "Request body must be a JSON object")
         }

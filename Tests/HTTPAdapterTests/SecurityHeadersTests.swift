@@ -27,8 +27,9 @@ import Testing
     }
 
     @Test func errorResponsesCarryThemToo() async throws {
-        try await TestApp().test { client in
-            let response = try await client.send(.post, "/api/v1/examples", json: "{")
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            let response = try await client.send(.post, "/api/v1/examples", json: "{", headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
         }

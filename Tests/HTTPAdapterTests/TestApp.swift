@@ -11,7 +11,7 @@ import TestSupport
 
 /// Everything one router test needs; each test builds its own and changes what it is about.
 struct TestApp {
-    var settings = HTTPSettings(corsOrigins: ["https://app.example.com"], rateLimitMax: 10_000, version: "9.9.9-test")
+    var settings = HTTPSettings(corsOrigins: ["https://app.example.com"], rateLimitMax: 10_000, authRateLimitMax: 10_000, version: "9.9.9-test")
     /// The examples' store; tests may swap the repository alone (for a failing one, say).
     var database = MemoryDatabase()
     var repository: (any ExampleRepository)?
@@ -19,10 +19,13 @@ struct TestApp {
     var readiness = Readiness()
     var clock = TestClock()
     var rateLimitStore: any RateLimitStore = RateLimitMemoryStore()
+    var identitySettings = IdentitySettings(publicBaseURL: "https://app.example.com")
 
-    func dependencies() -> HTTPDependencies {
+    func dependencies(_ identity: IdentityFixture) -> HTTPDependencies {
         HTTPDependencies(
             examples: ExampleService(repository: repository ?? database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs()),
+            auth: identity.auth,
+            users: identity.users,
             rateLimitStore: rateLimitStore,
             clock: clock,
             checks: checks,
@@ -32,10 +35,20 @@ struct TestApp {
 
     /// Runs `body` against the router in memory (no socket).
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await test { client, _ in try await body(client) }
+    }
+
+    /// Runs `body` against the router in memory, with the identity fixture behind it (its mailer, queue, users).
+    func test(_ body: @escaping @Sendable (any TestClientProtocol, IdentityFixture) async throws -> Void) async throws {
         var logger = Logger(label: "portside-http-tests")
         logger.logLevel = .warning
-        let app = HTTPApplication.build(settings: settings, dependencies: dependencies(), logger: logger)
-        try await app.test(.router) { client in try await body(client) }
+        try await test(logger: logger, body)
+    }
+
+    func test(logger: Logger, _ body: @escaping @Sendable (any TestClientProtocol, IdentityFixture) async throws -> Void) async throws {
+        let identity = await IdentityFixture(database: database, clock: clock, settings: identitySettings)
+        let app = HTTPApplication.build(settings: settings, dependencies: dependencies(identity), logger: logger)
+        try await app.test(.router) { client in try await body(client, identity) }
     }
 }
 
@@ -51,12 +64,12 @@ extension TestClientProtocol {
         try await execute(uri: uri, method: .get, headers: headers)
     }
 
-    /// Creates an example and returns its id.
-    func createExample(name: String, description: String? = nil) async throws -> String {
+    /// Creates an example as the caller `headers` authenticate, and returns its id.
+    func createExample(name: String, description: String? = nil, headers: HTTPFields) async throws -> String {
         var body: [String: Any] = ["name": name]
         if let description { body["description"] = description }
         let data = try JSONSerialization.data(withJSONObject: body)
-        let response = try await send(.post, "/api/v1/examples", json: String(decoding: data, as: UTF8.self))
+        let response = try await send(.post, "/api/v1/examples", json: String(decoding: data, as: UTF8.self), headers: headers)
         guard response.status == .created, let data = response.object["data"] as? [String: Any], let id = data["id"] as? String else {
             throw TestFailure(message: "could not create example: \(response.status) \(String(buffer: response.body))")
         }
@@ -79,5 +92,22 @@ extension TestResponse {
     /// The `errors` of an error envelope as `field: message` strings.
     var fieldErrors: [String] {
         (object["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? ""): \($0["message"] ?? "")" }
+    }
+}
+
+extension IdentityFixture {
+    /// The `Authorization` header of a new, verified user (an administrator when asked).
+    func bearer(_ email: String = "writer@example.com", role: Role = .user) async throws -> HTTPFields {
+        let (_, signedIn) = try await verifiedUser("Writer", email: email, role: role)
+        return [.authorization: "Bearer \(signedIn.tokens.accessToken)"]
+    }
+}
+
+extension HTTPFields {
+    /// These fields followed by `other`.
+    func adding(_ other: HTTPFields) -> HTTPFields {
+        var fields = self
+        fields.append(contentsOf: other)
+        return fields
     }
 }

@@ -9,6 +9,30 @@ extension Configuration: CustomStringConvertible {
             ("PORT", String(port)),
             ("DATABASE_URL", databaseDescription),
             ("JWT_SECRET", jwtSecret.map { "\($0) (\($0.value.count) characters)" } ?? "(not set)"),
+            ("JWT_ISSUER", jwtIssuer),
+            ("JWT_AUDIENCE", jwtAudience),
+            ("ACCESS_TOKEN_TTL", ConfigurationValues.describe(accessTokenTTL)),
+            ("REFRESH_TOKEN_TTL", ConfigurationValues.describe(refreshTokenTTL)),
+            ("SESSION_MAX_LIFETIME", ConfigurationValues.describe(sessionMaxLifetime)),
+            ("EMAIL_VERIFICATION_TTL", ConfigurationValues.describe(emailVerificationTTL)),
+            ("PASSWORD_RESET_TTL", ConfigurationValues.describe(passwordResetTTL)),
+            ("LOCKOUT_MAX_ATTEMPTS", String(lockoutMaxAttempts)),
+            ("LOCKOUT_DURATION", ConfigurationValues.describe(lockoutDuration)),
+            ("AUTH_RATE_LIMIT_MAX", String(authRateLimitMax)),
+            ("ARGON2_MEMORY_KIB", String(argon2MemoryKiB)),
+            ("ARGON2_ITERATIONS", String(argon2Iterations)),
+            ("ARGON2_PARALLELISM", String(argon2Parallelism)),
+            ("PASSWORD_MIN_LENGTH", String(passwordMinLength)),
+            ("PASSWORD_REQUIRE_UPPERCASE", String(passwordRequiresUppercase)),
+            ("PASSWORD_REQUIRE_LOWERCASE", String(passwordRequiresLowercase)),
+            ("PASSWORD_REQUIRE_DIGIT", String(passwordRequiresDigit)),
+            ("REQUIRE_EMAIL_VERIFICATION", String(requireEmailVerification)),
+            ("MAIL_URL", mailDescription),
+            ("MAIL_FROM", mailFrom),
+            ("JOB_ATTEMPTS", String(jobAttempts)),
+            ("JOB_BACKOFF", ConfigurationValues.describe(jobBackoff)),
+            ("WORKER_CONCURRENCY", String(workerConcurrency)),
+            ("WORKER_MODE", workerMode.rawValue),
             ("PUBLIC_BASE_URL", publicBaseURL),
             ("CORS_ORIGINS", corsOrigins.joined(separator: ",")),
             ("TRUSTED_PROXIES", trustedProxies.joined(separator: ",")),
@@ -28,6 +52,14 @@ extension Configuration: CustomStringConvertible {
 
     public var description: String {
         entries.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+    }
+
+    /// `MAIL_URL` as it may be shown.
+    public var mailDescription: String {
+        switch mail {
+        case .file(let directory): "file:\(directory)"
+        case .memory: "memory:"
+        }
     }
 
     /// `DATABASE_URL` as it may be shown (no credentials).

@@ -25,6 +25,30 @@ extension Configuration {
             database: reader.database(databaseURL ?? "sqlite:data/portside.sqlite"),
             databaseExplicit: databaseURL != nil,
             jwtSecret: reader.string("JWT_SECRET").map(Secret.init),
+            jwtIssuer: reader.string("JWT_ISSUER") ?? "portside",
+            jwtAudience: reader.string("JWT_AUDIENCE") ?? "portside-api",
+            accessTokenTTL: reader.duration("ACCESS_TOKEN_TTL", default: "15m", minimum: .seconds(10)),
+            refreshTokenTTL: reader.duration("REFRESH_TOKEN_TTL", default: "7d", minimum: .seconds(60)),
+            sessionMaxLifetime: reader.duration("SESSION_MAX_LIFETIME", default: "30d", minimum: .seconds(60)),
+            emailVerificationTTL: reader.duration("EMAIL_VERIFICATION_TTL", default: "24h", minimum: .seconds(60)),
+            passwordResetTTL: reader.duration("PASSWORD_RESET_TTL", default: "60m", minimum: .seconds(60)),
+            lockoutMaxAttempts: reader.integer("LOCKOUT_MAX_ATTEMPTS", default: 3, in: 1...100),
+            lockoutDuration: reader.duration("LOCKOUT_DURATION", default: "30m", minimum: .seconds(1)),
+            authRateLimitMax: reader.integer("AUTH_RATE_LIMIT_MAX", default: 10, in: 1...Int(Int32.max)),
+            argon2MemoryKiB: reader.integer("ARGON2_MEMORY_KIB", default: 19_456, in: 19_456...4_194_304),
+            argon2Iterations: reader.integer("ARGON2_ITERATIONS", default: 2, in: 2...100),
+            argon2Parallelism: reader.integer("ARGON2_PARALLELISM", default: 1, in: 1...64),
+            passwordMinLength: reader.integer("PASSWORD_MIN_LENGTH", default: 8, in: 8...128),
+            passwordRequiresUppercase: reader.bool("PASSWORD_REQUIRE_UPPERCASE", default: true),
+            passwordRequiresLowercase: reader.bool("PASSWORD_REQUIRE_LOWERCASE", default: true),
+            passwordRequiresDigit: reader.bool("PASSWORD_REQUIRE_DIGIT", default: true),
+            requireEmailVerification: reader.bool("REQUIRE_EMAIL_VERIFICATION", default: true),
+            mail: reader.mail(reader.string("MAIL_URL") ?? "file:data/mail"),
+            mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
+            jobAttempts: reader.integer("JOB_ATTEMPTS", default: 3, in: 1...100),
+            jobBackoff: reader.duration("JOB_BACKOFF", default: "1s", minimum: .milliseconds(10)),
+            workerConcurrency: reader.integer("WORKER_CONCURRENCY", default: 5, in: 1...256),
+            workerMode: reader.choice("WORKER_MODE", default: WorkerMode.inline),
             publicBaseURL: reader.url("PUBLIC_BASE_URL", default: "http://localhost:8080"),
             // Set but empty means "no cross-origin callers", even in development.
             corsOrigins: ConfigurationValues.list(env["CORS_ORIGINS"] ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
@@ -56,11 +80,18 @@ extension Configuration {
                     + "\(ConfigurationValues.describe(configuration.requestTimeout)))"
             )
         }
+        if configuration.mailFrom.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            reader.problem("MAIL_FROM", "must not contain line breaks")
+        }
+        if configuration.sessionMaxLifetime < configuration.refreshTokenTTL {
+            reader.problem("SESSION_MAX_LIFETIME", "must be at least REFRESH_TOKEN_TTL")
+        }
         if production {
             if databaseURL == nil { reader.problem("DATABASE_URL", "must be set explicitly in production") }
             if configuration.database == .memory { reader.problem("DATABASE_URL", "memory: loses every write on restart; not allowed in production") }
             if (configuration.jwtSecret?.value.count ?? 0) < 64 { reader.problem("JWT_SECRET", "must be at least 64 characters in production") }
             if configuration.corsOrigins.contains("*") { reader.problem("CORS_ORIGINS", "must not contain * in production") }
+            if configuration.mail == .memory { reader.problem("MAIL_URL", "memory: delivers nothing; not allowed in production") }
         } else if let secret = configuration.jwtSecret, secret.value.count < 32 {
             reader.problem("JWT_SECRET", "must be at least 32 characters")
         }
@@ -132,6 +163,30 @@ private struct Reader {
             return fallback
         }
         return value
+    }
+
+    mutating func bool(_ key: String, default fallback: Bool) -> Bool {
+        guard let text = string(key)?.lowercased() else { return fallback }
+        switch text {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default:
+            problem(key, "must be true or false (got \"\(text)\")")
+            return fallback
+        }
+    }
+
+    mutating func mail(_ text: String) -> Configuration.Mail {
+        if text == "memory:" || text == "memory" { return .memory }
+        if text.hasPrefix("file:") {
+            var path = String(text.dropFirst("file:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            if !path.isEmpty { return .file(directory: path) }
+        }
+        // The URL may hold a password: never echo it.
+        let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        problem("MAIL_URL", "must be file:DIRECTORY or memory: (scheme \"\(scheme)\" is not supported yet)")
+        return .memory
     }
 
     mutating func url(_ key: String, default fallback: String) -> String {

@@ -17,6 +17,20 @@ public struct Configuration: Sendable {
         case json, pretty
     }
 
+    public enum Mail: Sendable, Equatable {
+        /// One `.eml` file per message in this directory.
+        case file(directory: String)
+        /// Kept in memory (tests).
+        case memory
+    }
+
+    public enum WorkerMode: String, Sendable, CaseIterable {
+        /// `serve` runs the job worker in-process.
+        case inline
+        /// Jobs wait for a separate worker process.
+        case off
+    }
+
     public var environment: Environment
     public var host: String
     public var port: Int
@@ -24,6 +38,30 @@ public struct Configuration: Sendable {
     /// Whether DATABASE_URL was given explicitly (production demands it).
     public var databaseExplicit: Bool
     public var jwtSecret: Secret?
+    public var jwtIssuer: String
+    public var jwtAudience: String
+    public var accessTokenTTL: Duration
+    public var refreshTokenTTL: Duration
+    public var sessionMaxLifetime: Duration
+    public var emailVerificationTTL: Duration
+    public var passwordResetTTL: Duration
+    public var lockoutMaxAttempts: Int
+    public var lockoutDuration: Duration
+    public var authRateLimitMax: Int
+    public var argon2MemoryKiB: Int
+    public var argon2Iterations: Int
+    public var argon2Parallelism: Int
+    public var passwordMinLength: Int
+    public var passwordRequiresUppercase: Bool
+    public var passwordRequiresLowercase: Bool
+    public var passwordRequiresDigit: Bool
+    public var requireEmailVerification: Bool
+    public var mail: Mail
+    public var mailFrom: String
+    public var jobAttempts: Int
+    public var jobBackoff: Duration
+    public var workerConcurrency: Int
+    public var workerMode: WorkerMode
     public var publicBaseURL: String
     public var corsOrigins: [String]
     public var trustedProxies: [String]

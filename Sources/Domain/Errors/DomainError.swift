@@ -23,8 +23,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case unavailable(String)
     /// The caller is not authenticated (no, bad or expired credentials). The message never says which.
     case unauthenticated
-    /// The caller may not do this.
-    case forbidden
+    /// The caller may not do this; the message says why in terms the caller already knows.
+    case forbidden(String)
+    /// The account is locked after too many failed logins; the caller may retry after the given number of seconds.
+    case locked(retryAfterSeconds: Int)
     /// Too much work is queued (password hashing); the caller should retry after the given number of seconds.
     case overloaded(retryAfterSeconds: Int)
 }

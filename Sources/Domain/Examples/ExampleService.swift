@@ -8,12 +8,17 @@ public struct ExampleService: Sendable {
     private let unitOfWork: any UnitOfWork
     private let clock: any WallClock
     private let ids: any IDGenerator
+    private let requireVerifiedEmail: Bool
 
-    public init(repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator) {
+    /// With `requireVerifiedEmail`, only users who verified their email address may create examples.
+    public init(
+        repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator, requireVerifiedEmail: Bool = true
+    ) {
         self.repository = repository
         self.unitOfWork = unitOfWork
         self.clock = clock
         self.ids = ids
+        self.requireVerifiedEmail = requireVerifiedEmail
     }
 
     /// Lists live examples, newest first, optionally filtered by a substring of name or description.
@@ -32,12 +37,17 @@ public struct ExampleService: Sendable {
         return example
     }
 
-    /// Creates an example from a complete draft.
-    public func create(_ draft: ExampleDraft) async throws -> Example {
+    /// Creates an example owned by the caller from a complete draft.
+    public func create(_ draft: ExampleDraft, by principal: Principal) async throws -> Example {
+        try principal.require(.writeOwnExamples)
+        if requireVerifiedEmail, !principal.user.emailVerified {
+            throw DomainError.forbidden("Verify your email address before creating examples")
+        }
         let values = try draft.validated(.complete)
         let now = clock.now().truncatedToMilliseconds
         let example = Example(
             id: ids.makeID(),
+            ownerID: principal.user.id,
             name: values.name ?? "",
             description: values.description ?? nil,
             createdAt: now,
@@ -47,14 +57,17 @@ public struct ExampleService: Sendable {
         return example
     }
 
-    /// Replaces name and description (PUT) or changes the fields present (PATCH).
-    public func update(id: String, with draft: ExampleDraft, mode: ExampleDraft.Mode) async throws -> Example {
+    /// Replaces name and description (PUT) or changes the fields present (PATCH): the owner or an administrator
+    /// may; anyone else is told the example does not exist.
+    public func update(id: String, with draft: ExampleDraft, mode: ExampleDraft.Mode, by principal: Principal) async throws -> Example {
         let id = try Self.parseID(id)
         let values = try draft.validated(mode)
         let now = clock.now().truncatedToMilliseconds
         // Read and write in one transaction: two concurrent PATCHes of different fields both survive.
         return try await unitOfWork.transaction { repositories in
-            guard var example = try await repositories.examples.find(id: id) else { throw DomainError.notFound(resource: "Example") }
+            guard var example = try await repositories.examples.find(id: id), Self.mayChange(example, principal) else {
+                throw DomainError.notFound(resource: "Example")
+            }
             if let name = values.name { example.name = name }
             if let description = values.description { example.description = description }
             example.updatedAt = max(now, example.createdAt)
@@ -63,12 +76,21 @@ public struct ExampleService: Sendable {
         }
     }
 
-    /// Deletes an example (softly: it is kept but no longer found).
-    public func delete(id: String) async throws {
+    /// Deletes an example (softly: it is kept but no longer found); the same rule as for changes applies.
+    public func delete(id: String, by principal: Principal) async throws {
         let id = try Self.parseID(id)
-        guard try await repository.softDelete(id: id, at: clock.now().truncatedToMilliseconds) else {
-            throw DomainError.notFound(resource: "Example")
+        let now = clock.now().truncatedToMilliseconds
+        try await unitOfWork.transaction { repositories in
+            guard let example = try await repositories.examples.find(id: id), Self.mayChange(example, principal),
+                try await repositories.examples.softDelete(id: id, at: now)
+            else { throw DomainError.notFound(resource: "Example") }
         }
+    }
+
+    /// The owner may change their example (with the permission to write their own); an administrator may change any.
+    private static func mayChange(_ example: Example, _ principal: Principal) -> Bool {
+        if principal.allows(.writeAnyExample) { return true }
+        return principal.allows(.writeOwnExamples) && example.ownerID == principal.user.id
     }
 
     private static func parseID(_ raw: String) throws(DomainError) -> UUID {

@@ -7,6 +7,7 @@ import Logging
 /// `/api/v1/examples`: decode, call one use case, encode.
 struct ExamplesController {
     let service: ExampleService
+    let authenticator: Authenticator
 
     func register(on routes: RouteCatalog) {
         routes.on(.get, "/api/v1/examples", use: list)
@@ -31,7 +32,8 @@ struct ExamplesController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let example = try await service.create(try ExampleDraft(json: JSONBody.object(in: context)))
+        let principal = try await authenticator.principal(request)
+        let example = try await service.create(try ExampleDraft(json: JSONBody.object(in: context)), by: principal)
         return JSONResponse.success(.created, message: "Example created successfully", data: ExampleBody(example), context: context)
     }
 
@@ -41,22 +43,24 @@ struct ExamplesController {
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await update(context: context, mode: .complete)
+        try await update(request, context: context, mode: .complete)
     }
 
     @Sendable func change(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await update(context: context, mode: .partial)
+        try await update(request, context: context, mode: .partial)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await service.delete(id: try context.parameters.require("id"))
+        let principal = try await authenticator.principal(request)
+        try await service.delete(id: try context.parameters.require("id"), by: principal)
         return JSONResponse.success(message: "Example deleted successfully", data: NoData?.none, context: context)
     }
 
-    private func update(context: AppRequestContext, mode: ExampleDraft.Mode) async throws -> Response {
+    private func update(_ request: Request, context: AppRequestContext, mode: ExampleDraft.Mode) async throws -> Response {
+        let principal = try await authenticator.principal(request)
         let id = try context.parameters.require("id")
         let draft = try ExampleDraft(json: JSONBody.object(in: context))
-        let example = try await service.update(id: id, with: draft, mode: mode)
+        let example = try await service.update(id: id, with: draft, mode: mode, by: principal)
         return JSONResponse.success(message: "Example updated successfully", data: ExampleBody(example), context: context)
     }
 }
@@ -73,6 +77,8 @@ struct ExampleBody: JSONWritable {
         json.beginObject()
         json.key("id")
         json.uuid(example.id)
+        json.key("ownerId")
+        if let owner = example.ownerID { json.uuid(owner) } else { json.null() }
         json.field("name", example.name)
         json.field("description", example.description)
         json.key("createdAt")

@@ -12,7 +12,10 @@ enum OpenAPIDocument {
           "servers": [{ "url": "/" }],
           "tags": [
             { "name": "Health", "description": "Liveness, readiness and dependency checks" },
-            { "name": "Examples", "description": "The example resource every module copies" }
+            { "name": "Examples", "description": "The example resource every module copies" },
+            { "name": "Auth", "description": "Registration, sign-in, tokens, sessions, email verification and passwords" },
+            { "name": "Users", "description": "The caller's own account, and every account for administrators" },
+            { "name": "Audit", "description": "The audit log of account and security events, for administrators" }
           ],
           "paths": {
             "/api/v1/health": {
@@ -71,7 +74,8 @@ enum OpenAPIDocument {
               "post": {
                 "tags": ["Examples"],
                 "operationId": "createExample",
-                "summary": "Create an example",
+                "summary": "Create an example owned by the caller (with REQUIRE_VERIFIED_EMAIL, only once their email is verified)",
+                "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ExampleInput" } } }
@@ -79,6 +83,8 @@ enum OpenAPIDocument {
                 "responses": {
                   "201": { "$ref": "#/components/responses/Example" },
                   "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
@@ -102,7 +108,8 @@ enum OpenAPIDocument {
               "put": {
                 "tags": ["Examples"],
                 "operationId": "replaceExample",
-                "summary": "Replace name and description",
+                "summary": "Replace name and description (the owner or an administrator; anyone else is told the example does not exist)",
+                "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ExampleInput" } } }
@@ -110,6 +117,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": { "$ref": "#/components/responses/Example" },
                   "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
                   "404": { "$ref": "#/components/responses/NotFound" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
@@ -120,7 +128,8 @@ enum OpenAPIDocument {
               "patch": {
                 "tags": ["Examples"],
                 "operationId": "changeExample",
-                "summary": "Change some fields",
+                "summary": "Change some fields (the owner or an administrator; anyone else is told the example does not exist)",
+                "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ExamplePatch" } } }
@@ -128,6 +137,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": { "$ref": "#/components/responses/Example" },
                   "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
                   "404": { "$ref": "#/components/responses/NotFound" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
@@ -138,10 +148,412 @@ enum OpenAPIDocument {
               "delete": {
                 "tags": ["Examples"],
                 "operationId": "deleteExample",
-                "summary": "Delete an example (it is kept, but no longer found)",
+                "summary": "Delete an example (it is kept, but no longer found); the owner or an administrator",
+                "security": [{ "bearerAuth": [] }],
                 "responses": {
                   "200": { "$ref": "#/components/responses/Deleted" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
                   "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/register": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "register",
+                "summary": "Create an account (role user, email unverified), sign it in and send the verification email",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RegisterInput" } } }
+                },
+                "responses": {
+                  "201": { "$ref": "#/components/responses/Authentication" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/auth/login": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "login",
+                "summary": "Sign in with email and password; too many wrong passwords lock the account",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LoginInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Authentication" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "423": { "$ref": "#/components/responses/Locked" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/auth/refresh-token": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "refreshToken",
+                "summary": "Rotate a refresh token: the old one stops working; replaying it revokes its session",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RefreshTokenInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Tokens" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/logout": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "logout",
+                "summary": "End the session a refresh token belongs to (an unknown token gets the same answer)",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RefreshTokenInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/revoke-all": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "revokeAllSessions",
+                "summary": "End every session of the caller, this one included",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/profile": {
+              "get": {
+                "tags": ["Auth"],
+                "operationId": "getProfile",
+                "summary": "The signed-in user",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Profile" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/verify-email": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "verifyEmail",
+                "summary": "Follow a verification link: verify the address, or make a pending address the account's email",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/VerifyEmailInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Profile" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/resend-verification": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "resendVerification",
+                "summary": "Send a new verification link to the pending address, or to the account's unverified one (no body)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/forgot-password": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "forgotPassword",
+                "summary": "Send a password reset link; the answer is the same whether or not an account has the address",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ForgotPasswordInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/reset-password": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "resetPassword",
+                "summary": "Set a new password with a reset token; lifts a lock and ends every session",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ResetPasswordInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/auth/change-password": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "changePassword",
+                "summary": "Change the caller's password; a wrong current password counts towards the lock; every other session ends",
+                "security": [{ "bearerAuth": [] }],
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ChangePasswordInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "423": { "$ref": "#/components/responses/Locked" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/auth/sessions": {
+              "get": {
+                "tags": ["Auth"],
+                "operationId": "listSessions",
+                "summary": "The caller's live sessions, most recently used first",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": {
+                    "description": "The caller's live sessions; `current` marks the one making this request",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SessionListEnvelope" } } }
+                  },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/sessions/{id}": {
+              "parameters": [{ "$ref": "#/components/parameters/SessionId" }],
+              "delete": {
+                "tags": ["Auth"],
+                "operationId": "endSession",
+                "summary": "End one of the caller's sessions (another user's session is not found)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/users/me": {
+              "get": {
+                "tags": ["Users"],
+                "operationId": "getMe",
+                "summary": "The caller's own account",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/User" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              },
+              "patch": {
+                "tags": ["Users"],
+                "operationId": "updateMe",
+                "summary": "Change the caller's name, or ask to change their email (kept pending until a link sent to it is followed)",
+                "security": [{ "bearerAuth": [] }],
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProfilePatch" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/User" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/users": {
+              "get": {
+                "tags": ["Users"],
+                "operationId": "listUsers",
+                "summary": "List accounts, newest first (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "parameters": [
+                  { "$ref": "#/components/parameters/Page" },
+                  { "$ref": "#/components/parameters/Limit" },
+                  { "$ref": "#/components/parameters/UserSearch" },
+                  { "$ref": "#/components/parameters/Role" }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "One page of accounts",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserListEnvelope" } } }
+                  },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/users/{id}": {
+              "parameters": [{ "$ref": "#/components/parameters/UserId" }],
+              "get": {
+                "tags": ["Users"],
+                "operationId": "getUser",
+                "summary": "Read one account (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/AdminUser" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              },
+              "patch": {
+                "tags": ["Users"],
+                "operationId": "updateUser",
+                "summary": "Change an account's name, role or active flag (administrators; not demoting or disabling themselves)",
+                "security": [{ "bearerAuth": [] }],
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AdminUserPatch" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/AdminUser" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              },
+              "delete": {
+                "tags": ["Users"],
+                "operationId": "deleteUser",
+                "summary": "Delete an account (kept, never shown, its email free again) and end its sessions (administrators; not their own)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "409": { "$ref": "#/components/responses/Conflict" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/users/{id}/unlock": {
+              "parameters": [{ "$ref": "#/components/parameters/UserId" }],
+              "post": {
+                "tags": ["Users"],
+                "operationId": "unlockUser",
+                "summary": "Lift an account's lock and clear its failed-login count (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/AdminUser" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/audit-events": {
+              "get": {
+                "tags": ["Audit"],
+                "operationId": "listAuditEvents",
+                "summary": "List audit events, newest first (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "parameters": [
+                  { "$ref": "#/components/parameters/Page" },
+                  { "$ref": "#/components/parameters/Limit" },
+                  { "$ref": "#/components/parameters/AuditActor" },
+                  { "$ref": "#/components/parameters/AuditAction" },
+                  { "$ref": "#/components/parameters/AuditFrom" },
+                  { "$ref": "#/components/parameters/AuditTo" }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "One page of audit events",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditEventListEnvelope" } } }
+                  },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "500": { "$ref": "#/components/responses/InternalError" }
                 }
@@ -149,6 +561,14 @@ enum OpenAPIDocument {
             }
           },
           "components": {
+            "securitySchemes": {
+              "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "The access token from register, login or refresh-token"
+              }
+            },
             "parameters": {
               "ExampleId": {
                 "name": "id", "in": "path", "required": true, "description": "The example's id (UUIDv7)",
@@ -166,6 +586,41 @@ enum OpenAPIDocument {
                 "name": "search", "in": "query", "required": false,
                 "description": "Keeps examples whose name or description contains this text (ASCII case ignored)",
                 "schema": { "type": "string", "maxLength": 200 }
+              },
+              "UserId": {
+                "name": "id", "in": "path", "required": true, "description": "The user's id (a UUID; any other text is simply not found)",
+                "schema": { "type": "string" }
+              },
+              "SessionId": {
+                "name": "id", "in": "path", "required": true, "description": "The session's id (a UUID; any other text is simply not found)",
+                "schema": { "type": "string" }
+              },
+              "UserSearch": {
+                "name": "search", "in": "query", "required": false,
+                "description": "Keeps accounts whose name or email contains this text (ASCII case ignored)",
+                "schema": { "type": "string", "maxLength": 200 }
+              },
+              "Role": {
+                "name": "role", "in": "query", "required": false, "description": "Keeps accounts with this role",
+                "schema": { "type": "string", "enum": ["user", "admin"] }
+              },
+              "AuditActor": {
+                "name": "actor", "in": "query", "required": false, "description": "Keeps events by the user with this id",
+                "schema": { "type": "string", "format": "uuid" }
+              },
+              "AuditAction": {
+                "name": "action", "in": "query", "required": false, "description": "Keeps events with exactly this action, such as auth.login",
+                "schema": { "type": "string" }
+              },
+              "AuditFrom": {
+                "name": "from", "in": "query", "required": false,
+                "description": "Keeps events that occurred at or after this instant (inclusive), such as 2026-01-31T12:00:00.000Z",
+                "schema": { "type": "string", "format": "date-time" }
+              },
+              "AuditTo": {
+                "name": "to", "in": "query", "required": false,
+                "description": "Keeps events that occurred before this instant (exclusive), such as 2026-02-01T00:00:00.000Z",
+                "schema": { "type": "string", "format": "date-time" }
               }
             },
             "headers": {
@@ -173,7 +628,8 @@ enum OpenAPIDocument {
                 "description": "The request id: the client's own when it sent a valid one, else a new UUID",
                 "schema": { "type": "string" }
               },
-              "RetryAfter": { "description": "Seconds to wait before retrying", "schema": { "type": "integer" } }
+              "RetryAfter": { "description": "Seconds to wait before retrying", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+              "WWWAuthenticate": { "description": "The scheme to authenticate with", "required": true, "schema": { "const": "Bearer" } }
             },
             "responses": {
               "Example": {
@@ -238,6 +694,70 @@ enum OpenAPIDocument {
                 "description": "Unexpected failure; the message is generic and the request id finds the details in the logs",
                 "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
+              },
+              "User": {
+                "description": "The account",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserEnvelope" } } }
+              },
+              "AdminUser": {
+                "description": "The account, with its lock state",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AdminUserEnvelope" } } }
+              },
+              "Profile": {
+                "description": "The account, as `{user}`",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProfileEnvelope" } } }
+              },
+              "Authentication": {
+                "description": "The account and a new token pair",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuthenticationEnvelope" } } }
+              },
+              "Tokens": {
+                "description": "A new access token and refresh token",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TokensEnvelope" } } }
+              },
+              "Done": {
+                "description": "Done; `data` is null",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EmptyEnvelope" } } }
+              },
+              "Unauthorized": {
+                "description": "Missing, invalid or expired credentials, or a wrong email or password (the message never says which)",
+                "headers": {
+                  "X-Request-Id": { "$ref": "#/components/headers/RequestId" },
+                  "WWW-Authenticate": { "$ref": "#/components/headers/WWWAuthenticate" }
+                },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
+              },
+              "Forbidden": {
+                "description": "The caller may not do this; the message says why",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
+              },
+              "Conflict": {
+                "description": "The change conflicts with the current state, such as an email address already registered or already verified",
+                "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
+              },
+              "Locked": {
+                "description": "The account is temporarily locked after too many failed attempts",
+                "headers": {
+                  "X-Request-Id": { "$ref": "#/components/headers/RequestId" },
+                  "Retry-After": { "$ref": "#/components/headers/RetryAfter" }
+                },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
+              },
+              "ServiceUnavailable": {
+                "description": "The server is busy (too many passwords waiting to be hashed) or a dependency does not answer; retry later",
+                "headers": {
+                  "X-Request-Id": { "$ref": "#/components/headers/RequestId" },
+                  "Retry-After": { "$ref": "#/components/headers/RetryAfter" }
+                },
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
               }
             },
             "schemas": {
@@ -260,9 +780,13 @@ enum OpenAPIDocument {
               },
               "Example": {
                 "type": "object",
-                "required": ["id", "name", "description", "createdAt", "updatedAt"],
+                "required": ["id", "ownerId", "name", "description", "createdAt", "updatedAt"],
                 "properties": {
                   "id": { "type": "string", "format": "uuid" },
+                  "ownerId": {
+                    "type": ["string", "null"], "format": "uuid",
+                    "description": "The user who created it; null for examples made before accounts existed (only administrators may change those)"
+                  },
                   "name": { "type": "string", "minLength": 1, "maxLength": 200 },
                   "description": { "type": ["string", "null"], "maxLength": 2000 },
                   "createdAt": { "type": "string", "format": "date-time" },
@@ -383,6 +907,249 @@ enum OpenAPIDocument {
                           "checks": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/CheckResult" } }
                         }
                       }
+                    }
+                  }
+                ]
+              },
+              "User": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "name", "email", "pendingEmail", "role", "emailVerified", "isActive", "createdAt", "updatedAt"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "name": { "type": "string", "minLength": 1 },
+                  "email": { "type": "string", "format": "email" },
+                  "pendingEmail": {
+                    "type": ["string", "null"], "format": "email",
+                    "description": "An address the user asked to change to; it replaces email once the link sent to it is followed"
+                  },
+                  "role": { "type": "string", "enum": ["user", "admin"] },
+                  "emailVerified": { "type": "boolean" },
+                  "isActive": { "type": "boolean" },
+                  "createdAt": { "type": "string", "format": "date-time" },
+                  "updatedAt": { "type": "string", "format": "date-time" }
+                }
+              },
+              "AdminUser": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "id", "name", "email", "pendingEmail", "role", "emailVerified", "isActive", "failedLoginAttempts", "lockedUntil",
+                  "createdAt", "updatedAt"
+                ],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "name": { "type": "string", "minLength": 1 },
+                  "email": { "type": "string", "format": "email" },
+                  "pendingEmail": { "type": ["string", "null"], "format": "email" },
+                  "role": { "type": "string", "enum": ["user", "admin"] },
+                  "emailVerified": { "type": "boolean" },
+                  "isActive": { "type": "boolean" },
+                  "failedLoginAttempts": {
+                    "type": "integer", "minimum": 0, "description": "Consecutive failed logins since the last success or lock"
+                  },
+                  "lockedUntil": {
+                    "type": ["string", "null"], "format": "date-time",
+                    "description": "While in the future, logins are refused; null when the account was never locked or was unlocked"
+                  },
+                  "createdAt": { "type": "string", "format": "date-time" },
+                  "updatedAt": { "type": "string", "format": "date-time" }
+                }
+              },
+              "Tokens": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["accessToken", "refreshToken"],
+                "properties": {
+                  "accessToken": { "type": "string", "description": "A short-lived JWT for the Authorization: Bearer header" },
+                  "refreshToken": { "type": "string", "description": "An opaque token for refresh-token and logout; each use replaces it" }
+                }
+              },
+              "Authentication": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["user", "tokens"],
+                "properties": {
+                  "user": { "$ref": "#/components/schemas/User" },
+                  "tokens": { "$ref": "#/components/schemas/Tokens" }
+                }
+              },
+              "Profile": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["user"],
+                "properties": { "user": { "$ref": "#/components/schemas/User" } }
+              },
+              "Session": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "userAgent", "ipAddress", "createdAt", "lastUsedAt", "expiresAt", "current"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "userAgent": { "type": ["string", "null"] },
+                  "ipAddress": { "type": ["string", "null"] },
+                  "createdAt": { "type": "string", "format": "date-time" },
+                  "lastUsedAt": { "type": "string", "format": "date-time" },
+                  "expiresAt": { "type": "string", "format": "date-time", "description": "When the current refresh token expires" },
+                  "current": { "type": "boolean", "description": "Whether this is the session making the request" }
+                }
+              },
+              "AuditEvent": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "occurredAt", "actorId", "action", "targetId", "outcome", "ipAddress", "userAgent", "requestId", "detail"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "occurredAt": { "type": "string", "format": "date-time" },
+                  "actorId": { "type": ["string", "null"], "format": "uuid", "description": "The user who acted; null when unknown" },
+                  "action": { "type": "string", "description": "What happened, such as auth.login" },
+                  "targetId": { "type": ["string", "null"], "description": "What was acted on, when not the actor alone" },
+                  "outcome": { "type": "string", "enum": ["success", "failure"] },
+                  "ipAddress": { "type": ["string", "null"] },
+                  "userAgent": { "type": ["string", "null"] },
+                  "requestId": { "type": ["string", "null"] },
+                  "detail": { "type": ["string", "null"], "description": "A short note, such as why a login failed" }
+                }
+              },
+              "RegisterInput": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "email", "password"],
+                "properties": {
+                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "email": { "type": "string", "format": "email", "maxLength": 254 },
+                  "password": { "$ref": "#/components/schemas/NewPassword" }
+                }
+              },
+              "LoginInput": {
+                "type": "object",
+                "required": ["email", "password"],
+                "properties": {
+                  "email": { "type": "string", "format": "email", "maxLength": 254 },
+                  "password": { "$ref": "#/components/schemas/CurrentPassword" }
+                }
+              },
+              "RefreshTokenInput": {
+                "type": "object",
+                "required": ["refreshToken"],
+                "properties": { "refreshToken": { "$ref": "#/components/schemas/OpaqueToken" } }
+              },
+              "VerifyEmailInput": {
+                "type": "object",
+                "required": ["token"],
+                "properties": { "token": { "$ref": "#/components/schemas/OpaqueToken" } }
+              },
+              "ForgotPasswordInput": {
+                "type": "object",
+                "required": ["email"],
+                "properties": { "email": { "type": "string", "format": "email", "maxLength": 254 } }
+              },
+              "ResetPasswordInput": {
+                "type": "object",
+                "required": ["token", "newPassword"],
+                "properties": {
+                  "token": { "$ref": "#/components/schemas/OpaqueToken" },
+                  "newPassword": { "$ref": "#/components/schemas/NewPassword" }
+                }
+              },
+              "ChangePasswordInput": {
+                "type": "object",
+                "required": ["currentPassword", "newPassword"],
+                "properties": {
+                  "currentPassword": { "$ref": "#/components/schemas/CurrentPassword" },
+                  "newPassword": { "$ref": "#/components/schemas/NewPassword", "description": "Must differ from currentPassword" }
+                }
+              },
+              "ProfilePatch": {
+                "type": "object",
+                "additionalProperties": false,
+                "minProperties": 1,
+                "properties": {
+                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "email": {
+                    "type": "string", "format": "email", "maxLength": 254,
+                    "description": "Kept as pendingEmail until the link sent to it is followed; the current address cancels a pending change"
+                  }
+                }
+              },
+              "AdminUserPatch": {
+                "type": "object",
+                "additionalProperties": false,
+                "minProperties": 1,
+                "properties": {
+                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "role": { "type": "string", "enum": ["user", "admin"] },
+                  "isActive": { "type": "boolean", "description": "false disables the account and ends its sessions" }
+                }
+              },
+              "NewPassword": {
+                "type": "string",
+                "minLength": 8,
+                "maxLength": 128,
+                "description": "8 (PASSWORD_MIN_LENGTH) to 128 characters, by default with an upper-case letter, a lower-case letter and a digit"
+              },
+              "CurrentPassword": { "type": "string", "minLength": 1, "maxLength": 1024 },
+              "OpaqueToken": { "type": "string", "minLength": 1, "maxLength": 512 },
+              "UserEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/User" } } }
+                ]
+              },
+              "AdminUserEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/AdminUser" } } }
+                ]
+              },
+              "ProfileEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/Profile" } } }
+                ]
+              },
+              "AuthenticationEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/Authentication" } } }
+                ]
+              },
+              "TokensEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/Tokens" } } }
+                ]
+              },
+              "SessionListEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Session" } } } }
+                ]
+              },
+              "UserListEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  {
+                    "type": "object",
+                    "required": ["meta", "links"],
+                    "properties": {
+                      "data": { "type": "array", "items": { "$ref": "#/components/schemas/AdminUser" } },
+                      "meta": { "$ref": "#/components/schemas/PageMeta" },
+                      "links": { "$ref": "#/components/schemas/PageLinks" }
+                    }
+                  }
+                ]
+              },
+              "AuditEventListEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  {
+                    "type": "object",
+                    "required": ["meta", "links"],
+                    "properties": {
+                      "data": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEvent" } },
+                      "meta": { "$ref": "#/components/schemas/PageMeta" },
+                      "links": { "$ref": "#/components/schemas/PageLinks" }
                     }
                   }
                 ]

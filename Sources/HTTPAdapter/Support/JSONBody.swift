@@ -61,3 +61,28 @@ enum JSONBody {
         }
     }
 }
+
+extension [String: JSONValue] {
+    /// The string field `key`: absent, a value, or invalid (any other type) with a message naming it.
+    func string(_ key: String) -> Field<String> {
+        switch self[key] {
+        case nil: .absent
+        case .string(let value)?: .value(value)
+        default: .invalid("\(key) must be a string")
+        }
+    }
+
+    /// The boolean field `key`.
+    func bool(_ key: String) -> Field<Bool> {
+        switch self[key] {
+        case nil: .absent
+        case .bool(let value)?: .value(value)
+        default: .invalid("\(key) must be true or false")
+        }
+    }
+
+    /// The keys that are not in `allowed`.
+    func unknownKeys(allowed: Set<String>) -> [String] {
+        keys.filter { !allowed.contains($0) }
+    }
+}

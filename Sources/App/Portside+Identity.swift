@@ -1,0 +1,95 @@
+import CryptoAdapters
+import Domain
+import Foundation
+import Logging
+import MailAdapters
+import MemoryAdapters
+
+extension Portside {
+    /// The identity side of the composition: hasher, tokens, the job queue and mailer behind account emails.
+    struct Identity: Sendable {
+        let hasher: Argon2PasswordHasher
+        let dependencies: IdentityDependencies
+        let mailer: any Mailer
+        let retryPolicy: RetryPolicy
+
+        /// The in-process worker that sends account emails.
+        func worker(_ configuration: Configuration, logger: Logger) -> JobWorker {
+            let runner = JobRunner(
+                queue: dependencies.jobs,
+                handlers: [AccountEmailHandler(dependencies: dependencies, mailer: mailer)],
+                retryPolicy: retryPolicy,
+                clock: dependencies.clock,
+                jitter: { Double.random(in: 0..<1) }
+            )
+            return JobWorker(runner: runner, queues: [AccountEmail.queue], concurrency: configuration.workerConcurrency, logger: logger)
+        }
+    }
+
+    static func makeIdentity(
+        _ configuration: Configuration, persistence: Persistence, clock: any WallClock, ids: any IDGenerator, logger: Logger
+    ) async throws -> Identity {
+        let hasher = try await Argon2PasswordHasher.start(
+            parameters: Argon2Parameters(
+                memoryKiB: UInt32(configuration.argon2MemoryKiB),
+                iterations: UInt32(configuration.argon2Iterations),
+                parallelism: UInt32(configuration.argon2Parallelism)
+            )
+        )
+        let secret: String
+        if let configured = configuration.jwtSecret {
+            secret = configured.value
+        } else {
+            // Production refuses to start without JWT_SECRET; elsewhere a random one keeps tokens valid until restart.
+            logger.warning("JWT_SECRET is not set: using a random secret, so tokens stop working when the process restarts")
+            secret = SecureTokenGenerator().makeToken() + SecureTokenGenerator().makeToken()
+        }
+        let accessTokens = await JWTAccessTokenService(
+            settings: AccessTokenSettings(
+                secret: secret,
+                issuer: configuration.jwtIssuer,
+                audience: configuration.jwtAudience,
+                lifetime: configuration.accessTokenTTL / .seconds(1)
+            )
+        )
+        let mailer: any Mailer =
+            switch configuration.mail {
+            case .file(let directory): FileMailer(directory: directory, from: configuration.mailFrom, clock: clock)
+            case .memory: MemoryMailer()
+            }
+        let dependencies = IdentityDependencies(
+            users: persistence.users,
+            sessions: persistence.sessions,
+            oneTimeTokens: persistence.oneTimeTokens,
+            auditLog: persistence.auditLog,
+            unitOfWork: persistence.unitOfWork,
+            hasher: hasher,
+            accessTokens: accessTokens,
+            secrets: SecureTokenGenerator(),
+            jobs: MemoryJobQueue(),
+            clock: clock,
+            ids: ids,
+            settings: identitySettings(configuration)
+        )
+        let retryPolicy = RetryPolicy(maximumAttempts: configuration.jobAttempts, baseDelay: configuration.jobBackoff / .seconds(1))
+        return Identity(hasher: hasher, dependencies: dependencies, mailer: mailer, retryPolicy: retryPolicy)
+    }
+
+    static func identitySettings(_ configuration: Configuration) -> IdentitySettings {
+        IdentitySettings(
+            refreshTokenLifetime: configuration.refreshTokenTTL / .seconds(1),
+            sessionMaximumLifetime: configuration.sessionMaxLifetime / .seconds(1),
+            emailVerificationLifetime: configuration.emailVerificationTTL / .seconds(1),
+            passwordResetLifetime: configuration.passwordResetTTL / .seconds(1),
+            lockout: LockoutPolicy(maximumAttempts: configuration.lockoutMaxAttempts, duration: configuration.lockoutDuration / .seconds(1)),
+            passwordPolicy: PasswordPolicy(
+                length: configuration.passwordMinLength...128,
+                requiresUppercase: configuration.passwordRequiresUppercase,
+                requiresLowercase: configuration.passwordRequiresLowercase,
+                requiresDigit: configuration.passwordRequiresDigit
+            ),
+            requireVerifiedEmail: configuration.requireEmailVerification,
+            publicBaseURL: configuration.publicBaseURL
+        )
+    }
+}

@@ -1,0 +1,63 @@
+import CryptoAdapters
+import Domain
+import Foundation
+import Logging
+import SystemAdapters
+
+extension Portside {
+    /// Creates an administrator account (`portside users create-admin`) in the configured database, migrating it
+    /// first outside production, as `serve` would.
+    public static func createAdministrator(
+        configuration: Configuration, logger: Logger, name: String, email: String, password: String
+    ) async throws -> (id: String, email: String) {
+        let persistence = try await openPersistence(configuration, logger: logger)
+        do {
+            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
+            let clock = SystemClock()
+            let identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger)
+            let user: User
+            do {
+                user = try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password)
+            } catch let error as DomainError {
+                await identity.hasher.shutdown()
+                throw CommandFailure(message: describe(error))
+            } catch {
+                await identity.hasher.shutdown()
+                throw error
+            }
+            await identity.hasher.shutdown()
+            await persistence.close()
+            return (user.id.uuidString.lowercased(), user.email)
+        } catch {
+            await persistence.close()
+            throw error
+        }
+    }
+
+    /// A random password that meets the configured policy (about 190 bits).
+    public static func generatePassword(configuration: Configuration) -> String {
+        let policy = identitySettings(configuration).passwordPolicy
+        while true {
+            let candidate = String(SecureTokenGenerator().makeToken().prefix(32))
+            if policy.problems(with: candidate).isEmpty { return candidate }
+        }
+    }
+}
+
+/// A failure explained in one line for the command line.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let message: String
+
+    public var description: String { message }
+}
+
+extension Portside {
+    /// A domain error as one line for the command line.
+    static func describe(_ error: DomainError) -> String {
+        switch error {
+        case .validation(let problems): problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case .conflict(let message), .forbidden(let message): message
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The text and HTML of every account email. Names and addresses are escaped in HTML; links are built by the
+/// caller from PUBLIC_BASE_URL only.
+enum AccountEmailTemplates {
+    static func verification(id: UUID, to: String, name: String, link: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Confirm your email address", name: name,
+            paragraphs: ["Please confirm that this is your email address by opening the link below. The link works once."],
+            link: link, closing: "If you did not ask for this, you can ignore this email."
+        )
+    }
+
+    static func passwordReset(id: UUID, to: String, name: String, link: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Reset your password", name: name,
+            paragraphs: ["Someone asked to reset the password of your account. Open the link below to choose a new one. The link works once."],
+            link: link, closing: "If you did not ask for this, ignore this email: your password stays as it is."
+        )
+    }
+
+    static func passwordChanged(id: UUID, to: String, name: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Your password was changed", name: name,
+            paragraphs: ["The password of your account was just changed, and your other sessions were signed out."],
+            link: nil, closing: "If this was not you, reset your password at once and contact support."
+        )
+    }
+
+    static func emailChanged(id: UUID, to: String, name: String, newEmail: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Your email address was changed", name: name,
+            paragraphs: ["The email address of your account was changed to \(newEmail). This address no longer signs in."],
+            link: nil, closing: "If this was not you, contact support at once."
+        )
+    }
+
+    private static func message(id: UUID, to: String, subject: String, name: String, paragraphs: [String], link: String?, closing: String) -> EmailMessage {
+        var text = "Hello \(name),\n\n" + paragraphs.joined(separator: "\n\n") + "\n\n"
+        if let link { text += "\(link)\n\n" }
+        text += closing + "\n"
+        var html = "<!doctype html><html><body><p>Hello \(escape(name)),</p>"
+        html += paragraphs.map { "<p>\(escape($0))</p>" }.joined()
+        if let link { html += "<p><a href=\"\(escape(link))\">\(escape(link))</a></p>" }
+        html += "<p>\(escape(closing))</p></body></html>"
+        return EmailMessage(id: id, to: to, subject: subject, text: text, html: html)
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+extension AuthService {
+    /// Queues a reset email for the account with this address, if there is one. The answer, and the work done
+    /// before answering, are the same either way: the worker looks the address up.
+    public func forgotPassword(email raw: Field<String>, origin: RequestOrigin) async throws {
+        var problems: [FieldError] = []
+        guard let email = AccountInput.email(raw, required: true, problems: &problems) else { throw DomainError.validation(problems) }
+        let now = deps.now()
+        try await deps.send(.passwordReset(email: email), at: now)
+        try await deps.audit(.forgotPassword, actor: nil, origin: origin, at: now)
+    }
+
+    /// Sets a new password with a reset token. Using the token, changing the password and ending every session
+    /// happen in one transaction: all of them or none.
+    public func resetPassword(token raw: Field<String>, newPassword rawPassword: Field<String>, origin: RequestOrigin) async throws {
+        var problems: [FieldError] = []
+        let token = AccountInput.token(raw, name: "token", problems: &problems)
+        let password = AccountInput.password(rawPassword, name: "newPassword", policy: deps.settings.passwordPolicy, problems: &problems)
+        guard problems.isEmpty, let token, let password else { throw DomainError.validation(problems) }
+
+        let hash = try await deps.hasher.hash(password)
+        let digest = deps.secrets.digest(of: token)
+        let now = deps.now()
+        let userID = try await deps.unitOfWork.transaction { repositories in
+            guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .passwordReset, now: now),
+                constantTimeEquals(used.digest, digest),
+                var user = try await repositories.users.find(id: used.userID), user.isActive
+            else { throw Self.invalidToken }
+            user.passwordHash = hash
+            user.passwordChangedAt = now
+            // The reset proves control of the mailbox: it lifts a lock and, for that address, verifies it.
+            user.failedLoginAttempts = 0
+            user.lockedUntil = nil
+            if user.emailVerifiedAt == nil, used.email == user.email { user.emailVerifiedAt = now }
+            user.updatedAt = max(now, user.updatedAt)
+            guard try await repositories.users.update(user) else { throw Self.invalidToken }
+            _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .passwordReset, at: now)
+            let ended = try await repositories.sessions.revokeAll(userID: user.id, except: nil, at: now, reason: "password reset")
+            try await deps.audit(.resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
+            return user.id
+        }
+        try await deps.send(.passwordChanged(userID: userID), at: now)
+    }
+
+    /// Changes the caller's password: the current one is required (and a wrong one counts towards the lock), and
+    /// every other session ends.
+    public func changePassword(
+        current rawCurrent: Field<String>, new rawNew: Field<String>, _ principal: Principal, origin: RequestOrigin
+    ) async throws {
+        var problems: [FieldError] = []
+        let current = AccountInput.password(rawCurrent, name: "currentPassword", policy: nil, problems: &problems)
+        let new = AccountInput.password(rawNew, name: "newPassword", policy: deps.settings.passwordPolicy, problems: &problems)
+        if let current, let new, current == new {
+            problems.append(FieldError(field: "newPassword", message: "newPassword must differ from the current password"))
+        }
+        guard problems.isEmpty, let current, let new else { throw DomainError.validation(problems) }
+
+        let user = principal.user
+        let now = deps.now()
+        guard try await deps.hasher.verify(current, against: user.passwordHash).matches else {
+            try await recordFailedLogin(userID: user.id, origin: origin, now: now)
+            throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
+        }
+        let hash = try await deps.hasher.hash(new)
+        try await deps.unitOfWork.transaction { repositories in
+            guard var stored = try await repositories.users.find(id: user.id) else { throw DomainError.unauthenticated }
+            stored.passwordHash = hash
+            stored.passwordChangedAt = now
+            stored.failedLoginAttempts = 0
+            stored.updatedAt = max(now, stored.updatedAt)
+            _ = try await repositories.users.update(stored)
+            let ended = try await repositories.sessions.revokeAll(userID: user.id, except: principal.sessionID, at: now, reason: "password change")
+            try await deps.audit(.changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+        }
+        try await deps.send(.passwordChanged(userID: user.id), at: now)
+    }
+
+    /// One answer for every token that cannot be used (unknown, used, expired, superseded), so none can be told apart.
+    static var invalidToken: DomainError {
+        .validation([FieldError(field: "token", message: "token is invalid or has expired")])
+    }
+}

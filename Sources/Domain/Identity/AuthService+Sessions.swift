@@ -1,0 +1,90 @@
+import Foundation
+
+extension AuthService {
+    /// Rotates a refresh token: the old one stops working and a new pair is returned. A token that was already
+    /// rotated is being replayed (by a thief or by the client it was stolen from), so its whole session is revoked.
+    public func refresh(refreshToken raw: Field<String>, origin: RequestOrigin) async throws -> TokenPair {
+        var problems: [FieldError] = []
+        guard let presented = AccountInput.token(raw, name: "refreshToken", problems: &problems) else {
+            throw DomainError.validation(problems)
+        }
+        let digest = deps.secrets.digest(of: presented)
+        let now = deps.now()
+        let next = deps.secrets.makeToken()
+        let expiry = now.addingTimeInterval(deps.settings.refreshTokenLifetime)
+        guard let session = try await deps.sessions.rotate(from: digest, to: deps.secrets.digest(of: next), now: now, expiresAt: expiry) else {
+            try await detectReuse(of: digest, origin: origin, now: now)
+            throw DomainError.unauthenticated
+        }
+        guard let user = try await deps.users.find(id: session.userID), user.isActive, !user.isLocked(at: now) else {
+            _ = try await deps.sessions.revoke(id: session.id, at: now, reason: "account unavailable")
+            throw DomainError.unauthenticated
+        }
+        try await deps.audit(.refresh, actor: user.id, origin: origin, at: now)
+        return try await tokens(for: session, refreshToken: next, now: now)
+    }
+
+    /// A refresh token that no live session holds: if a session held it before, the token was replayed.
+    private func detectReuse(of digest: String, origin: RequestOrigin, now: Date) async throws {
+        guard let session = try await deps.sessions.find(retiredTokenDigest: digest) else {
+            try await deps.audit(.refresh, actor: nil, outcome: .failure, origin: origin, detail: "unknown or expired token", at: now)
+            return
+        }
+        let revoked = try await deps.sessions.revoke(id: session.id, at: now, reason: "refresh token reuse")
+        try await deps.audit(
+            .refreshReuse, actor: session.userID, target: session.id, outcome: .failure, origin: origin,
+            detail: revoked ? "session revoked" : "session already ended", at: now
+        )
+    }
+
+    /// Ends the session a refresh token belongs to (also when the token was already rotated). Unknown tokens are
+    /// answered the same way: there is nothing to end.
+    public func logout(refreshToken raw: Field<String>, origin: RequestOrigin) async throws {
+        var problems: [FieldError] = []
+        guard let presented = AccountInput.token(raw, name: "refreshToken", problems: &problems) else {
+            throw DomainError.validation(problems)
+        }
+        let digest = deps.secrets.digest(of: presented)
+        let now = deps.now()
+        var session = try await deps.sessions.find(refreshTokenDigest: digest)
+        if session == nil { session = try await deps.sessions.find(retiredTokenDigest: digest) }
+        guard let session else { return }
+        if try await deps.sessions.revoke(id: session.id, at: now, reason: "logout") {
+            try await deps.audit(.logout, actor: session.userID, target: session.id, origin: origin, at: now)
+        }
+    }
+
+    /// Ends every session of the caller, this one included: their access tokens stop working at once.
+    public func revokeAll(_ principal: Principal, origin: RequestOrigin) async throws -> Int {
+        let now = deps.now()
+        let count = try await deps.sessions.revokeAll(userID: principal.user.id, except: nil, at: now, reason: "revoke all")
+        try await deps.audit(.revokeAll, actor: principal.user.id, origin: origin, detail: "\(count) sessions", at: now)
+        return count
+    }
+
+    /// The caller's live sessions, most recently used first.
+    public func sessions(_ principal: Principal) async throws -> [Session] {
+        try await deps.sessions.listAlive(userID: principal.user.id, now: deps.now())
+    }
+
+    /// Ends one of the caller's sessions; another user's session is simply not found.
+    public func endSession(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws {
+        let now = deps.now()
+        guard let id = UUID(uuidString: raw), let session = try await deps.sessions.find(id: id), session.userID == principal.user.id,
+            session.isAlive(at: now)
+        else { throw DomainError.notFound(resource: "Session") }
+        guard try await deps.sessions.revoke(id: id, at: now, reason: "ended by user") else { throw DomainError.notFound(resource: "Session") }
+        try await deps.audit(.endSession, actor: principal.user.id, target: id, origin: origin, at: now)
+    }
+
+    /// The caller behind an access token. Besides the token itself, the session must be alive and the user active
+    /// and unlocked, so logout, revocation, password changes, locks and deletions take effect at once.
+    public func authenticate(accessToken: String) async throws -> Principal {
+        let now = deps.now()
+        let claims = try await deps.accessTokens.verify(accessToken, now: now)
+        guard let session = try await deps.sessions.find(id: claims.sessionID), session.userID == claims.userID, session.isAlive(at: now),
+            let user = try await deps.users.find(id: claims.userID), user.isActive, !user.isLocked(at: now)
+        else { throw DomainError.unauthenticated }
+        return Principal(user: user, sessionID: session.id)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Registration and sign-in: the account use cases a client calls without a session.
+public struct AuthService: Sendable {
+    let deps: IdentityDependencies
+
+    public init(_ dependencies: IdentityDependencies) {
+        deps = dependencies
+    }
+
+    /// Client input for registration.
+    public struct Registration: Sendable, Equatable {
+        public var name: Field<String>
+        public var email: Field<String>
+        public var password: Field<String>
+        /// Fields registration does not take (such as `role`); each one is rejected.
+        public var unknownFields: [String]
+
+        public init(name: Field<String> = .absent, email: Field<String> = .absent, password: Field<String> = .absent, unknownFields: [String] = []) {
+            self.name = name
+            self.email = email
+            self.password = password
+            self.unknownFields = unknownFields
+        }
+    }
+
+    /// Creates a user account (role `user`, email unverified), signs it in and queues the verification email.
+    public func register(_ input: Registration, origin: RequestOrigin) async throws -> Authentication {
+        var problems: [FieldError] = []
+        AccountInput.rejectUnknown(input.unknownFields, problems: &problems)
+        let name = AccountInput.name(input.name, required: true, problems: &problems)
+        let email = AccountInput.email(input.email, required: true, problems: &problems)
+        let password = AccountInput.password(input.password, name: "password", policy: deps.settings.passwordPolicy, problems: &problems)
+        guard problems.isEmpty, let name, let email, let password else { throw DomainError.validation(problems) }
+
+        let hash = try await deps.hasher.hash(password)
+        let now = deps.now()
+        let user = User(
+            id: deps.ids.makeID(), name: name, email: email, role: .user, passwordHash: hash, passwordChangedAt: now, createdAt: now,
+            updatedAt: now
+        )
+        let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
+        try await deps.unitOfWork.transaction { repositories in
+            try await repositories.users.insert(user)
+            try await repositories.sessions.insert(session)
+            try await deps.audit(.register, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+        }
+        try await deps.send(.verification(userID: user.id), at: now)
+        return Authentication(user: user, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
+    }
+
+    /// Signs in with email and password. An unknown or disabled account and a wrong password get the same answer
+    /// after the same work (one password verification); a locked account is refused before its password is checked.
+    public func login(email rawEmail: Field<String>, password rawPassword: Field<String>, origin: RequestOrigin) async throws -> Authentication {
+        var problems: [FieldError] = []
+        let email = AccountInput.email(rawEmail, required: true, problems: &problems)
+        let password = AccountInput.password(rawPassword, name: "password", policy: nil, problems: &problems)
+        guard problems.isEmpty, let email, let password else { throw DomainError.validation(problems) }
+
+        let now = deps.now()
+        guard let user = try await deps.users.find(email: email), user.isActive else {
+            try await deps.hasher.verifyDummy(password)
+            try await deps.audit(.login, actor: nil, outcome: .failure, origin: origin, detail: "unknown or disabled account", at: now)
+            throw DomainError.unauthenticated
+        }
+        if let lockedUntil = user.lockedUntil, lockedUntil > now {
+            try await deps.audit(.login, actor: user.id, outcome: .failure, origin: origin, detail: "account locked", at: now)
+            throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil))
+        }
+        let check = try await deps.hasher.verify(password, against: user.passwordHash)
+        guard check.matches else {
+            try await recordFailedLogin(userID: user.id, origin: origin, now: now)
+            throw DomainError.unauthenticated
+        }
+        let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
+        let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
+        let signedIn = try await deps.unitOfWork.transaction { repositories in
+            // Re-read under the transaction: the account may have changed while the password was being checked.
+            guard var current = try await repositories.users.find(id: user.id), current.isActive, !current.isLocked(at: now) else {
+                throw DomainError.unauthenticated
+            }
+            current.failedLoginAttempts = 0
+            current.lockedUntil = nil
+            if let rehash { current.passwordHash = rehash }
+            if current != user || rehash != nil {
+                current.updatedAt = max(now, current.updatedAt)
+                _ = try await repositories.users.update(current)
+            }
+            try await repositories.sessions.insert(session)
+            try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+            return current
+        }
+        return Authentication(user: signedIn, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
+    }
+
+    /// Counts a failed password for `userID`; the attempt that reaches the limit locks the account and is answered
+    /// with 423. A lock that has expired starts the count afresh.
+    func recordFailedLogin(userID: UUID, origin: RequestOrigin, now: Date) async throws {
+        let lockout = deps.settings.lockout
+        let lockedUntil: Date? = try await deps.unitOfWork.transaction { repositories in
+            guard var user = try await repositories.users.find(id: userID) else { return nil }
+            if let until = user.lockedUntil, until <= now {
+                user.lockedUntil = nil
+                user.failedLoginAttempts = 0
+            }
+            user.failedLoginAttempts += 1
+            var locked: Date?
+            if user.failedLoginAttempts >= lockout.maximumAttempts {
+                locked = now.addingTimeInterval(lockout.duration)
+                user.lockedUntil = locked
+                user.failedLoginAttempts = 0
+            }
+            user.updatedAt = max(now, user.updatedAt)
+            _ = try await repositories.users.update(user)
+            try await deps.audit(.login, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
+            if locked != nil {
+                try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
+            }
+            return locked
+        }
+        if let lockedUntil { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
+    }
+
+    /// A new session for `userID` and the refresh token that belongs to it.
+    func newSession(for userID: UUID, origin: RequestOrigin, now: Date) -> (Session, String) {
+        let refreshToken = deps.secrets.makeToken()
+        let settings = deps.settings
+        let absolute = now.addingTimeInterval(settings.sessionMaximumLifetime)
+        let session = Session(
+            id: deps.ids.makeID(), userID: userID, refreshTokenDigest: deps.secrets.digest(of: refreshToken),
+            userAgent: origin.userAgent.map { String($0.prefix(512)) }, clientAddress: origin.clientAddress, createdAt: now, lastUsedAt: now,
+            expiresAt: min(now.addingTimeInterval(settings.refreshTokenLifetime), absolute), absoluteExpiresAt: absolute
+        )
+        return (session, refreshToken)
+    }
+
+    func tokens(for session: Session, refreshToken: String, now: Date) async throws -> TokenPair {
+        let access = try await deps.accessTokens.issue(userID: session.userID, sessionID: session.id, tokenID: deps.ids.makeID(), now: now)
+        return TokenPair(accessToken: access, refreshToken: refreshToken)
+    }
+
+    /// Whole seconds from `now` until `date`, at least 1 (for Retry-After).
+    static func seconds(from now: Date, to date: Date) -> Int {
+        max(1, Int(date.timeIntervalSince(now).rounded(.up)))
+    }
+}

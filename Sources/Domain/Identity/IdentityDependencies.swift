@@ -1,0 +1,80 @@
+import Foundation
+
+/// The ports the identity use cases work through, passed in by the composition root.
+public struct IdentityDependencies: Sendable {
+    public let users: any UserRepository
+    public let sessions: any SessionRepository
+    public let oneTimeTokens: any OneTimeTokenRepository
+    public let auditLog: any AuditLog
+    public let unitOfWork: any UnitOfWork
+    public let hasher: any PasswordHasher
+    public let accessTokens: any AccessTokenService
+    public let secrets: any SecretTokenGenerator
+    /// Where account emails are queued (the `email` queue).
+    public let jobs: any JobQueue
+    public let clock: any WallClock
+    public let ids: any IDGenerator
+    public let settings: IdentitySettings
+
+    public init(
+        users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
+        unitOfWork: any UnitOfWork, hasher: any PasswordHasher, accessTokens: any AccessTokenService, secrets: any SecretTokenGenerator,
+        jobs: any JobQueue, clock: any WallClock, ids: any IDGenerator, settings: IdentitySettings
+    ) {
+        self.users = users
+        self.sessions = sessions
+        self.oneTimeTokens = oneTimeTokens
+        self.auditLog = auditLog
+        self.unitOfWork = unitOfWork
+        self.hasher = hasher
+        self.accessTokens = accessTokens
+        self.secrets = secrets
+        self.jobs = jobs
+        self.clock = clock
+        self.ids = ids
+        self.settings = settings
+    }
+
+    /// The current time at the millisecond precision every adapter stores.
+    func now() -> Date { clock.now().truncatedToMilliseconds }
+
+    /// Appends an audit event stamped with `origin`.
+    func audit(
+        _ action: AuditAction, actor: UUID?, target: UUID? = nil, outcome: AuditOutcome = .success, origin: RequestOrigin,
+        detail: String? = nil, at now: Date, in log: (any AuditLog)? = nil
+    ) async throws {
+        let event = AuditEvent(
+            id: ids.makeID(), occurredAt: now, actorID: actor, action: action.rawValue, targetID: target?.uuidString.lowercased(),
+            outcome: outcome, clientAddress: origin.clientAddress, userAgent: origin.userAgent, requestID: origin.requestID, detail: detail
+        )
+        try await (log ?? auditLog).record(event)
+    }
+
+    /// Queues an account email to be sent by the worker.
+    func send(_ email: AccountEmail, at now: Date) async throws {
+        try await jobs.enqueue(email.jobRequest(id: ids.makeID()), now: now)
+    }
+}
+
+/// Every action the audit log records.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case register = "auth.register"
+    case login = "auth.login"
+    case lock = "auth.lock"
+    case refresh = "auth.refresh"
+    case refreshReuse = "auth.refresh_reuse"
+    case logout = "auth.logout"
+    case revokeAll = "auth.revoke_all"
+    case endSession = "auth.session_end"
+    case verifyEmail = "auth.email_verify"
+    case resendVerification = "auth.verification_resend"
+    case forgotPassword = "auth.password_forgot"
+    case resetPassword = "auth.password_reset"
+    case changePassword = "auth.password_change"
+    case updateProfile = "user.profile_update"
+    case requestEmailChange = "user.email_change_request"
+    case createUser = "admin.user_create"
+    case updateUser = "admin.user_update"
+    case deleteUser = "admin.user_delete"
+    case unlockUser = "admin.user_unlock"
+}

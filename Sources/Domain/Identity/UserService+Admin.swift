@@ -1,0 +1,131 @@
+import Foundation
+
+extension UserService {
+    /// What an administrator may change about an account.
+    public struct AdminChange: Sendable, Equatable {
+        public var name: Field<String>
+        public var role: Field<String>
+        public var isActive: Field<Bool>
+        public var unknownFields: [String]
+
+        public init(name: Field<String> = .absent, role: Field<String> = .absent, isActive: Field<Bool> = .absent, unknownFields: [String] = []) {
+            self.name = name
+            self.role = role
+            self.isActive = isActive
+            self.unknownFields = unknownFields
+        }
+    }
+
+    /// Lists live accounts, newest first, by a substring of name or email and by role.
+    public func list(search: String?, role rawRole: String?, page: PageRequest, _ principal: Principal) async throws -> Page<User> {
+        try principal.require(.manageUsers)
+        var problems: [FieldError] = []
+        let term = search?.trimmingWhitespace()
+        if let term, term.count > 200 { problems.append(FieldError(field: "search", message: "search must be at most 200 characters")) }
+        var role: Role?
+        if let rawRole {
+            role = Role(rawValue: rawRole)
+            if role == nil { problems.append(FieldError(field: "role", message: "role must be one of user, admin")) }
+        }
+        guard problems.isEmpty else { throw DomainError.validation(problems) }
+        return try await deps.users.list(search: term?.isEmpty == false ? term : nil, role: role, page: page)
+    }
+
+    /// One live account.
+    public func get(id raw: String, _ principal: Principal) async throws -> User {
+        try principal.require(.manageUsers)
+        guard let id = UUID(uuidString: raw), let user = try await deps.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
+        return user
+    }
+
+    /// Changes an account's name, role or active flag. Disabling ends its sessions at once. Administrators cannot
+    /// demote or disable themselves, so an administrator always remains.
+    public func update(id raw: String, _ change: AdminChange, _ principal: Principal, origin: RequestOrigin) async throws -> User {
+        try principal.require(.manageUsers)
+        var problems: [FieldError] = []
+        AccountInput.rejectUnknown(change.unknownFields, problems: &problems)
+        let name = AccountInput.name(change.name, required: false, problems: &problems)
+        var role: Role?
+        switch change.role {
+        case .absent: break
+        case .invalid(let message): problems.append(FieldError(field: "role", message: message))
+        case .value(let text):
+            role = Role(rawValue: text)
+            if role == nil { problems.append(FieldError(field: "role", message: "role must be one of user, admin")) }
+        }
+        var isActive: Bool?
+        switch change.isActive {
+        case .absent: break
+        case .invalid(let message): problems.append(FieldError(field: "isActive", message: message))
+        case .value(let value): isActive = value
+        }
+        if problems.isEmpty, name == nil, role == nil, isActive == nil {
+            problems.append(FieldError(field: "body", message: "provide at least one of name, role, isActive"))
+        }
+        guard problems.isEmpty else { throw DomainError.validation(problems) }
+        guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
+        if id == principal.user.id, role == .user || isActive == false {
+            throw DomainError.conflict("Administrators cannot demote or disable their own account")
+        }
+
+        let now = deps.now()
+        let (newRole, newActive) = (role, isActive)
+        return try await deps.unitOfWork.transaction { repositories in
+            guard var user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
+            let before = user
+            if let name { user.name = name }
+            if let newRole { user.role = newRole }
+            if let newActive { user.isActive = newActive }
+            guard user != before else { return user }
+            user.updatedAt = max(now, user.updatedAt)
+            _ = try await repositories.users.update(user)
+            if before.isActive, !user.isActive {
+                _ = try await repositories.sessions.revokeAll(userID: id, except: nil, at: now, reason: "account disabled")
+            }
+            var changed: [String] = []
+            if before.name != user.name { changed.append("name") }
+            if before.role != user.role { changed.append("role=\(user.role.rawValue)") }
+            if before.isActive != user.isActive { changed.append("isActive=\(user.isActive)") }
+            try await deps.audit(
+                .updateUser, actor: principal.user.id, target: id, origin: origin, detail: changed.joined(separator: ", "), at: now,
+                in: repositories.auditLog
+            )
+            return user
+        }
+    }
+
+    /// Deletes an account (softly: kept, never shown, its email free again) and ends its sessions.
+    public func delete(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws {
+        try principal.require(.manageUsers)
+        guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
+        if id == principal.user.id { throw DomainError.conflict("Administrators cannot delete their own account") }
+        let now = deps.now()
+        try await deps.unitOfWork.transaction { repositories in
+            guard try await repositories.users.softDelete(id: id, at: now) else { throw DomainError.notFound(resource: "User") }
+            _ = try await repositories.sessions.revokeAll(userID: id, except: nil, at: now, reason: "account deleted")
+            try await deps.audit(.deleteUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
+        }
+    }
+
+    /// Lifts a lock and clears the failed-login count.
+    public func unlock(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws -> User {
+        try principal.require(.manageUsers)
+        guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
+        let now = deps.now()
+        return try await deps.unitOfWork.transaction { repositories in
+            guard var user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
+            user.lockedUntil = nil
+            user.failedLoginAttempts = 0
+            user.updatedAt = max(now, user.updatedAt)
+            _ = try await repositories.users.update(user)
+            try await deps.audit(.unlockUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
+            return user
+        }
+    }
+
+    /// The audit log, for administrators.
+    public func auditEvents(filter: AuditFilter, page: PageRequest, _ principal: Principal) async throws -> Page<AuditEvent> {
+        try principal.require(.readAuditLog)
+        return try await deps.auditLog.list(filter: filter, page: page)
+    }
+}

@@ -1,0 +1,36 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The tighter limit on the authentication routes: `AUTH_RATE_LIMIT_MAX` per client address, per route, per
+/// `RATE_LIMIT_WINDOW`, counted apart from the global limit, answered with 429 and `Retry-After`.
+struct AuthRateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let store: any RateLimitStore
+    let clock: any WallClock
+    let limit: Int
+    let window: TimeInterval
+    let paths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard request.method == .post, paths.contains(path) else { return try await next(request, context) }
+        let now = clock.now()
+        let decision: RateLimitDecision
+        do {
+            decision = try await store.hit(key: "auth:\(path):\(context.clientAddress)", limit: limit, window: window, now: now)
+        } catch {
+            context.logger.warning("rate limit store failed; request allowed", metadata: ["error": "\(error)"])
+            return try await next(request, context)
+        }
+        guard decision.allowed else {
+            let seconds = max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
+            throw HTTPProblem(
+                status: .tooManyRequests, message: "Too many attempts, please try again later", headers: [.retryAfter: String(seconds)]
+            )
+        }
+        return try await next(request, context)
+    }
+}

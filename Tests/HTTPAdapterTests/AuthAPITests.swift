@@ -1,0 +1,254 @@
+import Domain
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+extension TestClientProtocol {
+    /// Registers through the API and returns `data` (user and tokens).
+    func register(_ email: String, password: String = "Passw0rd!", name: String = "Ada") async throws -> [String: Any] {
+        let response = try await send(.post, "/api/v1/auth/register", json: #"{"name":"\#(name)","email":"\#(email)","password":"\#(password)"}"#)
+        guard response.status == .created, let data = response.object["data"] as? [String: Any] else {
+            throw TestFailure(message: "register failed: \(response.status) \(response.text)")
+        }
+        return data
+    }
+
+    func login(_ email: String, _ password: String = "Passw0rd!") async throws -> TestResponse {
+        try await send(.post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+    }
+}
+
+extension [String: Any] {
+    var accessToken: String { ((self["tokens"] as? [String: Any])?["accessToken"] as? String) ?? "" }
+    var refreshToken: String { ((self["tokens"] as? [String: Any])?["refreshToken"] as? String) ?? "" }
+    var bearer: HTTPFields { [.authorization: "Bearer \(accessToken)"] }
+}
+
+@Suite struct AuthAPITests {
+    @Test func registerAnswers201WithUserAndTokensAndNoSecretsBeyondTheTokens() async throws {
+        try await TestApp().test { client in
+            let response = try await client.send(.post, "/api/v1/auth/register", json: #"{"name":"Ada","email":"Ada@Example.com","password":"Passw0rd!"}"#)
+
+            #expect(response.status == .created)
+            let data = try #require(response.object["data"] as? [String: Any])
+            let user = try #require(data["user"] as? [String: Any])
+            #expect(user["email"] as? String == "ada@example.com")
+            #expect(user["role"] as? String == "user")
+            #expect(user["emailVerified"] as? Bool == false)
+            #expect(Set(user.keys) == ["id", "name", "email", "pendingEmail", "role", "emailVerified", "isActive", "createdAt", "updatedAt"])
+            #expect(data.accessToken.split(separator: ".").count == 3)
+            #expect(data.refreshToken.count == 43)
+            #expect(!response.text.contains("Passw0rd!"))
+            #expect(!response.text.lowercased().contains("hash"))
+        }
+    }
+
+    @Test func registerRejectsARoleDuplicatesAndBadInput() async throws {
+        try await TestApp().test { client in
+            _ = try await client.register("ada@example.com")
+            let duplicate = try await client.send(.post, "/api/v1/auth/register", json: #"{"name":"B","email":"ADA@example.com","password":"Passw0rd!"}"#)
+            let escalation = try await client.send(
+                .post, "/api/v1/auth/register", json: #"{"name":"B","email":"b@example.com","password":"Passw0rd!","role":"admin"}"#
+            )
+            let weak = try await client.send(.post, "/api/v1/auth/register", json: #"{"name":"B","email":"b@example.com","password":"password"}"#)
+
+            #expect(duplicate.status == .conflict)
+            #expect(duplicate.object["message"] as? String == "Email is already registered")
+            #expect(escalation.status == .badRequest)
+            #expect(escalation.fieldErrors == ["role: role is not an allowed field"])
+            #expect(weak.status == .badRequest)
+            #expect(weak.fieldErrors.contains("password: password must contain an upper-case letter"))
+        }
+    }
+
+    @Test func unknownEmailAndWrongPasswordGetTheSameAnswer() async throws {
+        try await TestApp().test { client in
+            _ = try await client.register("ada@example.com")
+
+            let unknown = try await client.login("nobody@example.com")
+            let wrong = try await client.login("ada@example.com", "Wrong1234")
+
+            #expect(unknown.status == .unauthorized)
+            #expect(wrong.status == unknown.status)
+            var unknownBody = unknown.object
+            var wrongBody = wrong.object
+            unknownBody["requestId"] = nil
+            wrongBody["requestId"] = nil
+            #expect(NSDictionary(dictionary: unknownBody).isEqual(to: wrongBody))
+            #expect(unknown.headers[.wwwAuthenticate] == "Bearer")
+        }
+    }
+
+    @Test func aLockedAccountAnswers423WithRetryAfterEvenWithTheRightPassword() async throws {
+        try await TestApp().test { client in
+            _ = try await client.register("ada@example.com")
+            for _ in 0..<2 { _ = try await client.login("ada@example.com", "Wrong1234") }
+
+            let locking = try await client.login("ada@example.com", "Wrong1234")
+            let locked = try await client.login("ada@example.com")
+
+            #expect(locking.status.code == 423)
+            #expect(locked.status.code == 423)
+            #expect(locked.headers[.retryAfter] == "1800")
+        }
+    }
+
+    @Test func refreshRotatesAndAReplayRevokesTheSession() async throws {
+        try await TestApp().test { client in
+            let data = try await client.register("ada@example.com")
+
+            let refreshed = try await client.send(.post, "/api/v1/auth/refresh-token", json: #"{"refreshToken":"\#(data.refreshToken)"}"#)
+            let replay = try await client.send(.post, "/api/v1/auth/refresh-token", json: #"{"refreshToken":"\#(data.refreshToken)"}"#)
+
+            #expect(refreshed.status == .ok)
+            let tokens = try #require(refreshed.object["data"] as? [String: Any])
+            #expect(Set(tokens.keys) == ["accessToken", "refreshToken"])
+            #expect(replay.status == .unauthorized)
+            let newAccess = try #require(tokens["accessToken"] as? String)
+            let profile = try await client.get("/api/v1/auth/profile", headers: [.authorization: "Bearer \(newAccess)"])
+            #expect(profile.status == .unauthorized)
+        }
+    }
+
+    @Test func aRefreshTokenIsRefusedAsABearerToken() async throws {
+        try await TestApp().test { client in
+            let data = try await client.register("ada@example.com")
+
+            let response = try await client.get("/api/v1/auth/profile", headers: [.authorization: "Bearer \(data.refreshToken)"])
+
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: ["", "Basic YWRhOnB3", "Bearer", "Bearer not.a.jwt"])
+    func missingOrMalformedCredentialsAre401(header: String) async throws {
+        try await TestApp().test { client in
+            let headers: HTTPFields = header.isEmpty ? [:] : [.authorization: header]
+            let response = try await client.get("/api/v1/users/me", headers: headers)
+            #expect(response.status == .unauthorized)
+            #expect(response.object["message"] as? String == "Invalid or missing credentials")
+        }
+    }
+
+    @Test func logoutAndRevokeAllEndAccessAtOnce() async throws {
+        try await TestApp().test { client in
+            let first = try await client.register("ada@example.com")
+            let second = try #require(try await client.login("ada@example.com").object["data"] as? [String: Any])
+
+            let logout = try await client.send(.post, "/api/v1/auth/logout", json: #"{"refreshToken":"\#(first.refreshToken)"}"#)
+            #expect(logout.status == .ok)
+            #expect(try await client.get("/api/v1/auth/profile", headers: first.bearer).status == .unauthorized)
+            #expect(try await client.get("/api/v1/auth/profile", headers: second.bearer).status == .ok)
+
+            let revoke = try await client.execute(uri: "/api/v1/auth/revoke-all", method: .post, headers: second.bearer)
+            #expect(revoke.status == .ok)
+            #expect(try await client.get("/api/v1/auth/profile", headers: second.bearer).status == .unauthorized)
+        }
+    }
+
+    @Test func profileReturnsTheUserUnderUser() async throws {
+        try await TestApp().test { client in
+            let data = try await client.register("ada@example.com")
+
+            let response = try await client.get("/api/v1/auth/profile", headers: data.bearer)
+
+            let user = try #require((response.object["data"] as? [String: Any])?["user"] as? [String: Any])
+            #expect(user["email"] as? String == "ada@example.com")
+            #expect(user["createdAt"] is String)
+        }
+    }
+
+    @Test func verificationAndResendWorkThroughTheAPI() async throws {
+        try await TestApp().test { client, identity in
+            let data = try await client.register("ada@example.com")
+            let resend = try await client.execute(uri: "/api/v1/auth/resend-verification", method: .post, headers: data.bearer)
+            let token = try #require(try await identity.token(sentTo: "ada@example.com", path: "verify-email"))
+
+            let verified = try await client.send(.post, "/api/v1/auth/verify-email", json: #"{"token":"\#(token)"}"#)
+            let again = try await client.send(.post, "/api/v1/auth/verify-email", json: #"{"token":"\#(token)"}"#)
+            let resendAfter = try await client.execute(uri: "/api/v1/auth/resend-verification", method: .post, headers: data.bearer)
+
+            #expect(resend.status == .ok)
+            #expect(verified.status == .ok)
+            #expect(((verified.object["data"] as? [String: Any])?["user"] as? [String: Any])?["emailVerified"] as? Bool == true)
+            #expect(again.status == .badRequest)
+            #expect(again.fieldErrors == ["token: token is invalid or has expired"])
+            #expect(resendAfter.status == .conflict)
+        }
+    }
+
+    @Test func forgotPasswordAnswersTheSameForAnyEmailAndResetWorks() async throws {
+        try await TestApp().test { client, identity in
+            let data = try await client.register("ada@example.com")
+
+            let known = try await client.send(.post, "/api/v1/auth/forgot-password", json: #"{"email":"ada@example.com"}"#)
+            let unknown = try await client.send(.post, "/api/v1/auth/forgot-password", json: #"{"email":"nobody@example.com"}"#)
+            let token = try #require(try await identity.token(sentTo: "ada@example.com", path: "reset-password"))
+            let reset = try await client.send(.post, "/api/v1/auth/reset-password", json: #"{"token":"\#(token)","newPassword":"N3wPassword"}"#)
+
+            #expect(known.status == .ok)
+            #expect(unknown.status == .ok)
+            #expect(known.object["message"] as? String == unknown.object["message"] as? String)
+            #expect(reset.status == .ok)
+            #expect(try await client.get("/api/v1/auth/profile", headers: data.bearer).status == .unauthorized)
+            #expect(try await client.login("ada@example.com").status == .unauthorized)
+            #expect(try await client.login("ada@example.com", "N3wPassword").status == .ok)
+        }
+    }
+
+    @Test func changePasswordNeedsTheCurrentOne() async throws {
+        try await TestApp().test { client in
+            let data = try await client.register("ada@example.com")
+
+            let wrong = try await client.send(
+                .post, "/api/v1/auth/change-password", json: #"{"currentPassword":"Wrong1234","newPassword":"N3wPassword"}"#, headers: data.bearer
+            )
+            let right = try await client.send(
+                .post, "/api/v1/auth/change-password", json: #"{"currentPassword":"Passw0rd!","newPassword":"N3wPassword"}"#, headers: data.bearer
+            )
+
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.fieldErrors == ["currentPassword: currentPassword is incorrect"])
+            #expect(right.status == .ok)
+            #expect(try await client.get("/api/v1/auth/profile", headers: data.bearer).status == .ok)
+            #expect(try await client.login("ada@example.com", "N3wPassword").status == .ok)
+        }
+    }
+
+    @Test func sessionsAreListedWithoutSecretsAndEndedOneByOne() async throws {
+        try await TestApp().test { client in
+            let first = try await client.register("ada@example.com")
+            _ = try await client.login("ada@example.com")
+
+            let list = try await client.get("/api/v1/auth/sessions", headers: first.bearer.adding([.userAgent: "ignored"]))
+            let sessions = try #require(list.object["data"] as? [[String: Any]])
+            let other = try #require(sessions.first { $0["current"] as? Bool == false }?["id"] as? String)
+            let ended = try await client.execute(uri: "/api/v1/auth/sessions/\(other)", method: .delete, headers: first.bearer)
+            let again = try await client.execute(uri: "/api/v1/auth/sessions/\(other)", method: .delete, headers: first.bearer)
+
+            #expect(sessions.count == 2)
+            #expect(Set(sessions[0].keys) == ["id", "userAgent", "ipAddress", "createdAt", "lastUsedAt", "expiresAt", "current"])
+            #expect(ended.status == .ok)
+            #expect(again.status == .notFound)
+        }
+    }
+
+    @Test func theAuthRoutesHaveTheirOwnLimitPerRoute() async throws {
+        var app = TestApp()
+        app.settings.authRateLimitMax = 2
+        try await app.test { client in
+            _ = try await client.login("a@example.com")
+            _ = try await client.login("a@example.com")
+            let limited = try await client.login("a@example.com")
+            let otherRoute = try await client.send(.post, "/api/v1/auth/forgot-password", json: #"{"email":"a@example.com"}"#)
+            let unlimited = try await client.get("/api/v1/examples")
+
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(otherRoute.status == .ok)
+            #expect(unlimited.status == .ok)
+        }
+    }
+}
