@@ -3,31 +3,28 @@ import Foundation
 
 /// `ExampleRepository` kept in memory, for development without files and for fast tests.
 public struct ExampleMemoryRepository: ExampleRepository {
-    let cell: MemoryCell
-    /// Held for single writes outside a transaction; nil inside one, where the transaction holds it.
-    let writeLock: AsyncLock?
+    let access: MemoryTableAccess
 
     public func insert(_ example: Example) async throws {
-        try await write { tables in
+        try await access.write { tables in
             tables.examples[example.id] = ExampleRecord(example: example, deletedAt: nil)
         }
     }
 
     public func find(id: UUID) async throws -> Example? {
-        await cell.withTables { tables in
+        await access.read { tables in
             guard let record = tables.examples[id], record.deletedAt == nil else { return nil }
             return record.example
         }
     }
 
     public func list(search: String?, page: PageRequest) async throws -> Page<Example> {
-        let needle = search?.lowercased()
-        let matching = await cell.withTables { tables in
+        let matching = await access.read { tables in
             tables.examples.values.compactMap { record -> Example? in
                 guard record.deletedAt == nil else { return nil }
-                guard let needle else { return record.example }
+                guard let search else { return record.example }
                 let haystacks = [record.example.name, record.example.description ?? ""]
-                return haystacks.contains { $0.lowercased().contains(needle) } ? record.example : nil
+                return haystacks.contains { $0.containsIgnoringASCIICase(search) } ? record.example : nil
             }
         }
         let sorted = matching.sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
@@ -36,7 +33,7 @@ public struct ExampleMemoryRepository: ExampleRepository {
     }
 
     public func update(_ example: Example) async throws -> Bool {
-        try await write { tables in
+        try await access.write { tables in
             guard var record = tables.examples[example.id], record.deletedAt == nil else { return false }
             record.example.name = example.name
             record.example.description = example.description
@@ -47,16 +44,11 @@ public struct ExampleMemoryRepository: ExampleRepository {
     }
 
     public func softDelete(id: UUID, at date: Date) async throws -> Bool {
-        try await write { tables in
+        try await access.write { tables in
             guard var record = tables.examples[id], record.deletedAt == nil else { return false }
             record.deletedAt = date
             tables.examples[id] = record
             return true
         }
-    }
-
-    private func write<T: Sendable>(_ body: @escaping @Sendable (inout MemoryTables) -> T) async throws -> T {
-        guard let writeLock else { return await cell.withTables(body) }
-        return try await writeLock.withLock { await cell.withTables(body) }
     }
 }

@@ -7,11 +7,15 @@ struct ExampleSQLiteRepository: ExampleRepository {
 
     /// Every statement, written out in full: nothing is assembled at run time.
     private enum SQL {
-        static let insert = "INSERT INTO examples (id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-        static let find = "SELECT id, name, description, created_at, updated_at FROM examples WHERE id = ?1 AND deleted_at IS NULL"
+        static let insert = """
+            INSERT INTO examples (id, owner_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """
+        static let find = """
+            SELECT id, owner_id, name, description, created_at, updated_at FROM examples WHERE id = ?1 AND deleted_at IS NULL
+            """
         static let count = "SELECT count(*) FROM examples WHERE deleted_at IS NULL"
         static let page = """
-            SELECT id, name, description, created_at, updated_at FROM examples WHERE deleted_at IS NULL
+            SELECT id, owner_id, name, description, created_at, updated_at FROM examples WHERE deleted_at IS NULL
             ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2
             """
         static let countMatching = """
@@ -19,7 +23,7 @@ struct ExampleSQLiteRepository: ExampleRepository {
             WHERE deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')
             """
         static let pageMatching = """
-            SELECT id, name, description, created_at, updated_at FROM examples
+            SELECT id, owner_id, name, description, created_at, updated_at FROM examples
             WHERE deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')
             ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3
             """
@@ -30,7 +34,10 @@ struct ExampleSQLiteRepository: ExampleRepository {
     func insert(_ example: Example) async throws {
         try await executor.execute(
             SQL.insert,
-            [.uuid(example.id), .text(example.name), .optionalText(example.description), .date(example.createdAt), .date(example.updatedAt)]
+            [
+                .uuid(example.id), .optionalUUID(example.ownerID), .text(example.name), .optionalText(example.description),
+                .date(example.createdAt), .date(example.updatedAt),
+            ]
         )
     }
 
@@ -39,18 +46,18 @@ struct ExampleSQLiteRepository: ExampleRepository {
     }
 
     func list(search: String?, page: PageRequest) async throws -> Page<Example> {
-        let paging: [SQLiteValue] = [.integer(Int64(page.limit)), .integer(Int64(page.offset))]
+        let paging: [SQLiteValue] = [.int(page.limit), .int(page.offset)]
         // The count and the page come from one snapshot, so `total` always agrees with the items.
         let results: [[SQLiteRow]]
         if let search {
-            let pattern = SQLiteValue.text("%" + Self.escapeLike(search) + "%")
+            let pattern = SQLiteValue.containing(search)
             results = try await executor.queries([(SQL.countMatching, [pattern]), (SQL.pageMatching, [pattern] + paging)])
         } else {
             results = try await executor.queries([(SQL.count, []), (SQL.page, paging)])
         }
         let (countRows, rows) = (results[0], results[1])
-        let total = try countRows.first?.int64(0) ?? 0
-        return Page(items: try rows.map(Self.example), total: Int(total), request: page)
+        let total = try countRows.first?.int(0) ?? 0
+        return Page(items: try rows.map(Self.example), total: total, request: page)
     }
 
     func update(_ example: Example) async throws -> Bool {
@@ -68,20 +75,11 @@ struct ExampleSQLiteRepository: ExampleRepository {
     private static func example(_ row: SQLiteRow) throws -> Example {
         Example(
             id: try row.uuid(0),
-            name: try row.string(1),
-            description: try row.optionalString(2),
-            createdAt: try row.date(3),
-            updatedAt: try row.date(4)
+            ownerID: try row.optionalUUID(1),
+            name: try row.string(2),
+            description: try row.optionalString(3),
+            createdAt: try row.date(4),
+            updatedAt: try row.date(5)
         )
-    }
-
-    /// Escapes LIKE's wildcards so the search term matches literally.
-    private static func escapeLike(_ term: String) -> String {
-        var escaped = ""
-        for character in term {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 }

@@ -12,6 +12,9 @@ protocol SQLiteExecutor: Sendable {
     /// Runs several queries on one consistent snapshot.
     func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) async throws -> [[SQLiteRow]]
     @discardableResult func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int
+    /// Runs `body` on the writer inside one transaction: the caller's when one is open (the writes join it), a
+    /// transaction of its own otherwise. For statements that must change rows together or return what they changed.
+    func write<T: Sendable>(_ body: (any SQLiteExecutor) async throws -> T) async throws -> T
 }
 
 /// The SQLite database selected by `DATABASE_URL=sqlite:PATH`: one writer connection and a few read-only ones in
@@ -83,6 +86,10 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
 
     /// Repositories that run each call on its own.
     public var examples: some ExampleRepository { ExampleSQLiteRepository(executor: self) }
+    public var users: some UserRepository { UserSQLiteRepository(executor: self) }
+    public var sessions: some SessionRepository { SessionSQLiteRepository(executor: self) }
+    public var oneTimeTokens: some OneTimeTokenRepository { OneTimeTokenSQLiteRepository(executor: self) }
+    public var auditLog: some AuditLog { AuditEventSQLiteLog(executor: self) }
 
     public func ping() async throws {
         _ = try await query("SELECT 1", [])
@@ -105,17 +112,21 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
         }
     }
 
+    func write<T: Sendable>(_ body: (any SQLiteExecutor) async throws -> T) async throws -> T {
+        try await withWriter { writer in try await writer.write(body) }
+    }
+
     public func transaction<T: Sendable>(_ work: @Sendable (Repositories) async throws -> T) async throws -> T {
-        try await withWriter { connection in
-            try await connection.execute("BEGIN IMMEDIATE", [])
-            do {
-                let result = try await work(Repositories(examples: ExampleSQLiteRepository(executor: connection)))
-                try await connection.end("COMMIT")
-                return result
-            } catch {
-                try? await connection.end("ROLLBACK")
-                throw error
-            }
+        try await write { executor in
+            try await work(
+                Repositories(
+                    examples: ExampleSQLiteRepository(executor: executor),
+                    users: UserSQLiteRepository(executor: executor),
+                    sessions: SessionSQLiteRepository(executor: executor),
+                    oneTimeTokens: OneTimeTokenSQLiteRepository(executor: executor),
+                    auditLog: AuditEventSQLiteLog(executor: executor)
+                )
+            )
         }
     }
 
@@ -132,45 +143,5 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
                 throw error
             }
         }
-    }
-}
-
-/// The writer connection while its holder has the write lock: reads see the holder's uncommitted writes.
-struct WriterExecutor: SQLiteExecutor {
-    let connection: SQLiteConnection
-    let threadPool: NIOThreadPool
-    let eventLoop: any EventLoop
-
-    func queries(_ statements: [(sql: String, bindings: [SQLiteValue])]) async throws -> [[SQLiteRow]] {
-        try await threadPool.runIfActive { try connection.queries(statements) }
-    }
-
-    /// Ends the transaction with COMMIT or ROLLBACK even when the task is cancelled: a transaction left open
-    /// would swallow every later write.
-    func end(_ sql: String) async throws {
-        _ = try await threadPool.runIfActive(eventLoop: eventLoop) { try connection.execute(sql, []) }.get()
-    }
-
-    /// The writer is handed back with no transaction open, whatever happened while it was held.
-    func rollbackIfOpen(logger: Logger) async throws {
-        let rolledBack = try await threadPool.runIfActive(eventLoop: eventLoop) { () -> Bool in
-            guard connection.isInTransaction else { return false }
-            try connection.execute("ROLLBACK", [])
-            return true
-        }.get()
-        if rolledBack { logger.error("an unfinished transaction was rolled back when the writer was released") }
-    }
-
-    func query(_ sql: String, _ bindings: [SQLiteValue]) async throws -> [SQLiteRow] {
-        try await threadPool.runIfActive { try connection.query(sql, bindings) }
-    }
-
-    @discardableResult
-    func execute(_ sql: String, _ bindings: [SQLiteValue]) async throws -> Int {
-        try await threadPool.runIfActive { try connection.execute(sql, bindings) }
-    }
-
-    func executeScript(_ sql: String) async throws {
-        try await threadPool.runIfActive { try connection.executeScript(sql) }
     }
 }

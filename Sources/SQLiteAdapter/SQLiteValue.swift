@@ -38,12 +38,50 @@ public struct SQLiteRow: Sendable {
     func date(_ index: Int) throws -> Date {
         Date(millisecondsSince1970: try int64(index))
     }
+
+    func optionalDate(_ index: Int) throws -> Date? {
+        if case .null = values[index] { return nil }
+        return try date(index)
+    }
+
+    func optionalUUID(_ index: Int) throws -> UUID? {
+        if case .null = values[index] { return nil }
+        return try uuid(index)
+    }
+
+    func int(_ index: Int) throws -> Int {
+        Int(try int64(index))
+    }
+
+    func bool(_ index: Int) throws -> Bool {
+        try int64(index) != 0
+    }
+
+    /// Reads a text column as the raw value of `Value`; any other text is an unexpected column.
+    func enumeration<Value: RawRepresentable<String>>(_ index: Int, as type: Value.Type = Value.self) throws -> Value {
+        guard let value = Value(rawValue: try string(index)) else { throw SQLiteError.unexpectedColumn(index) }
+        return value
+    }
 }
 
 extension SQLiteValue {
     static func uuid(_ id: UUID) -> SQLiteValue { .text(id.uuidString.lowercased()) }
     static func date(_ date: Date) -> SQLiteValue { .integer(date.millisecondsSince1970) }
     static func optionalText(_ text: String?) -> SQLiteValue { text.map(SQLiteValue.text) ?? .null }
+    static func optionalDate(_ date: Date?) -> SQLiteValue { date.map(SQLiteValue.date) ?? .null }
+    static func optionalUUID(_ id: UUID?) -> SQLiteValue { id.map(SQLiteValue.uuid) ?? .null }
+    static func bool(_ value: Bool) -> SQLiteValue { .integer(value ? 1 : 0) }
+    static func int(_ value: Int) -> SQLiteValue { .integer(Int64(value)) }
+
+    /// A LIKE pattern (used with `ESCAPE '\'`) matching text that contains `term` literally: its wildcards are escaped.
+    static func containing(_ term: String) -> SQLiteValue {
+        var escaped = "%"
+        for character in term {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return .text(escaped + "%")
+    }
 }
 
 /// An error reported by SQLite or by reading its results.
@@ -58,5 +96,11 @@ public enum SQLiteError: Error, CustomStringConvertible {
         case .unexpectedColumn(let index): "unexpected value in result column \(index)"
         case .closed: "the database is closed"
         }
+    }
+
+    /// Whether a UNIQUE constraint refused the statement (SQLITE_CONSTRAINT_UNIQUE, an extended result code).
+    var isUniqueViolation: Bool {
+        guard case .sqlite(let code, _) = self else { return false }
+        return code == 2067
     }
 }

@@ -14,6 +14,10 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
 struct Store: Sendable {
     let examples: any ExampleRepository
+    let users: any UserRepository
+    let sessions: any SessionRepository
+    let oneTimeTokens: any OneTimeTokenRepository
+    let auditLog: any AuditLog
     let unitOfWork: any UnitOfWork
 }
 
@@ -22,11 +26,21 @@ func withStore<T: Sendable>(_ kind: StoreKind, _ body: (Store) async throws -> T
     switch kind {
     case .memory:
         let database = MemoryDatabase()
-        return try await body(Store(examples: database.examples, unitOfWork: database))
+        return try await body(
+            Store(
+                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                auditLog: database.auditLog, unitOfWork: database
+            )
+        )
     case .sqlite:
         let database = try await openMigratedSQLite()
         do {
-            let result = try await body(Store(examples: database.examples, unitOfWork: database))
+            let result = try await body(
+                Store(
+                    examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                    auditLog: database.auditLog, unitOfWork: database
+                )
+            )
             await database.close()
             return result
         } catch {
@@ -45,10 +59,23 @@ func openMigratedSQLite(path: String = temporaryDatabasePath()) async throws -> 
     return database
 }
 
+/// Id number `number`: 00000000-0000-7000-8000-000000000001 and so on, increasing with the number.
+func uuid(_ number: Int) -> UUID {
+    UUID(uuidString: String(format: "00000000-0000-7000-8000-%012x", number))!
+}
+
+/// The instant `millisecond` milliseconds after 1970: every stored time has millisecond precision.
+func ms(_ millisecond: Int64) -> Date {
+    Date(millisecondsSince1970: millisecond)
+}
+
 /// An example created at `millisecond` (since 1970) with id number `number`.
-func example(_ number: Int, name: String = "example", description: String? = nil, at millisecond: Int64 = 1_000) -> Example {
+func example(
+    _ number: Int, owner: UUID? = nil, name: String = "example", description: String? = nil, at millisecond: Int64 = 1_000
+) -> Example {
     Example(
-        id: UUID(uuidString: String(format: "00000000-0000-7000-8000-%012x", number))!,
+        id: uuid(number),
+        ownerID: owner,
         name: name,
         description: description,
         createdAt: Date(millisecondsSince1970: millisecond),
