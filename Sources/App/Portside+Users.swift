@@ -14,7 +14,8 @@ extension Portside {
         do {
             if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
             let clock = SystemClock()
-            let identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger)
+            let identity = try await makeIdentity(
+                configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger)
             let user: User
             do {
                 user = try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password)

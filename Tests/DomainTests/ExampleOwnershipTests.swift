@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func examplesWithoutAnOwnerAreOnlyForAdministrators() async throws {
-        let legacy = Example(id: UUID(), name: "old", description: nil, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+        let legacy = Example(
+            id: UUID(), name: "old", description: nil, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
         try await database.examples.insert(legacy)
         let owner = self.owner
 

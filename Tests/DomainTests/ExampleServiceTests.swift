@@ -153,7 +153,9 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for id in ids {
                 group.addTask { _ = try await service.update(id: id, with: ExampleDraft(name: .value("renamed")), mode: .partial, by: owner) }
-                group.addTask { _ = try await service.update(id: id, with: ExampleDraft(description: .value("described")), mode: .partial, by: owner) }
+                group.addTask {
+                    _ = try await service.update(id: id, with: ExampleDraft(description: .value("described")), mode: .partial, by: owner)
+                }
             }
             try await group.waitForAll()
         }

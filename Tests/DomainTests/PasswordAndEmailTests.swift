@@ -141,7 +141,9 @@ import Testing
         _ = try await fixture.auth.verifyEmail(token: .value(second), origin: origin)
         let verified = try await fixture.auth.authenticate(accessToken: registered.tokens.accessToken)
 
-        await #expect(throws: DomainError.conflict("Email is already verified")) { try await fixture.auth.resendVerification(verified, origin: origin) }
+        await #expect(throws: DomainError.conflict("Email is already verified")) {
+            try await fixture.auth.resendVerification(verified, origin: origin)
+        }
     }
 
     @Test func anEmailChangeKeepsTheOldAddressUntilTheNewOneIsVerified() async throws {

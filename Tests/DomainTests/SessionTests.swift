@@ -33,7 +33,8 @@ import Testing
 
         await #expect(throws: DomainError.unauthenticated) { try await refresh(fixture, rotated.refreshToken) }
         await #expect(throws: DomainError.unauthenticated) { try await fixture.auth.authenticate(accessToken: rotated.accessToken) }
-        let events = try await fixture.database.auditLog.list(filter: AuditFilter(action: "auth.refresh_reuse"), page: PageRequest(page: 1, limit: 10))
+        let events = try await fixture.database.auditLog.list(
+            filter: AuditFilter(action: "auth.refresh_reuse"), page: PageRequest(page: 1, limit: 10))
         #expect(events.items.map(\.actorID) == [registered.user.id])
         #expect(events.items.first?.requestID == "req-1")
     }

@@ -76,7 +76,8 @@ import Testing
         await #expect(throws: DomainError.unauthenticated) {
             try await fixture.auth.refresh(refreshToken: .value(ada.tokens.refreshToken), origin: origin)
         }
-        let events = try await fixture.users.auditEvents(filter: AuditFilter(actorID: admin.user.id, action: "admin.user_update"), page: firstPage, admin)
+        let events = try await fixture.users.auditEvents(
+            filter: AuditFilter(actorID: admin.user.id, action: "admin.user_update"), page: firstPage, admin)
         #expect(events.items.first?.targetID == ada.user.id.uuidString.lowercased())
         #expect(events.items.first?.requestID == "req-admin")
     }
@@ -96,8 +97,12 @@ import Testing
         let (admin, _) = try await fixture.verifiedUser("Root", email: "root@example.com", role: .admin)
         let id = admin.user.id.uuidString
 
-        await #expect(throws: DomainError.self) { try await fixture.users.update(id: id, UserService.AdminChange(role: .value("user")), admin, origin: origin) }
-        await #expect(throws: DomainError.self) { try await fixture.users.update(id: id, UserService.AdminChange(isActive: .value(false)), admin, origin: origin) }
+        await #expect(throws: DomainError.self) {
+            try await fixture.users.update(id: id, UserService.AdminChange(role: .value("user")), admin, origin: origin)
+        }
+        await #expect(throws: DomainError.self) {
+            try await fixture.users.update(id: id, UserService.AdminChange(isActive: .value(false)), admin, origin: origin)
+        }
         await #expect(throws: DomainError.self) { try await fixture.users.delete(id: id, admin, origin: origin) }
         #expect(try await fixture.database.users.find(id: admin.user.id)?.role == .admin)
     }
@@ -134,6 +139,8 @@ import Testing
         #expect(admin.role == .admin)
         #expect(admin.emailVerified)
         #expect(admin.email == "root@example.com")
-        await #expect(throws: DomainError.self) { try await fixture.users.createAdministrator(name: "Root", email: "x@example.com", password: "weak") }
+        await #expect(throws: DomainError.self) {
+            try await fixture.users.createAdministrator(name: "Root", email: "x@example.com", password: "weak")
+        }
     }
 }

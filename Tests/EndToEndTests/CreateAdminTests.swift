@@ -24,7 +24,8 @@ import Testing
         let path = temporaryDatabasePath()
 
         let (status, output) = try await createAdmin(["--email", "Root@Example.com", "--name", "Root"], stdin: "Adm1nPassword\n", databasePath: path)
-        let (again, againOutput) = try await createAdmin(["--email", "root@example.com", "--name", "Root"], stdin: "Adm1nPassword\n", databasePath: path)
+        let (again, againOutput) = try await createAdmin(
+            ["--email", "root@example.com", "--name", "Root"], stdin: "Adm1nPassword\n", databasePath: path)
 
         #expect(status == 0)
         #expect(output.contains("Created administrator root@example.com"))
@@ -37,7 +38,8 @@ import Testing
         guard BinaryTests.requireBinary() else { return }
         let path = temporaryDatabasePath()
 
-        let (status, output) = try await createAdmin(["--email", "ops@example.com", "--name", "Ops", "--generate-password"], stdin: nil, databasePath: path)
+        let (status, output) = try await createAdmin(
+            ["--email", "ops@example.com", "--name", "Ops", "--generate-password"], stdin: nil, databasePath: path)
         let (weak, weakOutput) = try await createAdmin(["--email", "weak@example.com", "--name", "Weak"], stdin: "password\n", databasePath: path)
 
         #expect(status == 0)

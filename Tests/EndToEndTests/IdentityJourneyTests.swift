@@ -40,7 +40,9 @@ struct MailDrop: Sendable {
     @Test func aNewUsersWholeJourneyOverTheWire() async throws {
         let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portside-mail-\(UUID().uuidString)")
         let mail = MailDrop(directory: mailDirectory)
-        let environment = ["MAIL_URL": "file:\(mailDirectory.path)", "PUBLIC_BASE_URL": "https://app.example.com", "JWT_SECRET": String(repeating: "s", count: 64)]
+        let environment = [
+            "MAIL_URL": "file:\(mailDirectory.path)", "PUBLIC_BASE_URL": "https://app.example.com", "REQUIRE_EMAIL_VERIFICATION": "true",
+        ]
         try await LiveServer.with(environment) { server in
             let api = JourneyClient(port: server.port)
 

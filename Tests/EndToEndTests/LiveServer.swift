@@ -18,6 +18,9 @@ struct LiveServer: Sendable {
             "DATABASE_URL": "sqlite:\(databasePath)",
             "MIGRATIONS_DIR": packageRoot().appendingPathComponent("migrations").path,
             "LOG_LEVEL": "warning",
+            "MAIL_URL": "memory:",
+            // Live tests that write examples sign up and go; the identity journey verifies its address for real.
+            "REQUIRE_EMAIL_VERIFICATION": "false",
         ].merging(overrides) { $1 }
     }
 
@@ -52,6 +55,19 @@ struct LiveServer: Sendable {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+    }
+}
+
+extension LiveServer {
+    /// Registers a new user over the API and returns its `Authorization` header value.
+    func bearer(email: String = "writer-\(UUID().uuidString.prefix(8))@example.com") async throws -> String {
+        let body = #"{"name":"Writer","email":"\#(email)","password":"Passw0rd!"}"#
+        let response = try await RawConnection.request(port: port, "POST", "/api/v1/auth/register", body: body)
+        let data = response.json["data"] as? [String: Any]
+        guard let token = (data?["tokens"] as? [String: Any])?["accessToken"] as? String else {
+            throw TestFailure("register failed: \(response.status) \(response.body)")
+        }
+        return "Bearer \(token)"
     }
 }
 

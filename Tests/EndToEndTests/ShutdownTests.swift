@@ -9,9 +9,10 @@ import Testing
         let databasePath = temporaryDatabasePath()
         try await LiveServer.with(databasePath: databasePath) { server in
             let body = #"{"name":"in flight"}"#
+            let bearer = try await server.bearer()
             let (response, refusedWhileInFlight) = try await RawConnection.with(port: server.port) { connection in
                 try await connection.write(
-                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: \(bearer)\r\n"
                         + "Content-Length: \(body.utf8.count)\r\n\r\n" + body.prefix(8)
                 )
                 try await Task.sleep(for: .milliseconds(200))

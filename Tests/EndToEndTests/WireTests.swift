@@ -6,10 +6,11 @@ import Testing
 @Suite struct WireTests {
     @Test func theExamplesJourneyWorksOverASocket() async throws {
         try await LiveServer.with { server in
-            let created = try await RawConnection.request(port: server.port, "POST", "/api/v1/examples", body: #"{"name":"Quay"}"#)
+            let auth = ["Authorization": try await server.bearer()]
+            let created = try await RawConnection.request(port: server.port, "POST", "/api/v1/examples", headers: auth, body: #"{"name":"Quay"}"#)
             let id = try #require((created.json["data"] as? [String: Any])?["id"] as? String)
             let listed = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples?search=qu")
-            let deleted = try await RawConnection.request(port: server.port, "DELETE", "/api/v1/examples/\(id)")
+            let deleted = try await RawConnection.request(port: server.port, "DELETE", "/api/v1/examples/\(id)", headers: auth)
             let gone = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples/\(id)")
 
             #expect(created.status == 201)
@@ -81,9 +82,11 @@ import Testing
 
     @Test func aChunkedBodyWithinTheLimitIsServed() async throws {
         try await LiveServer.with { server in
+            let bearer = try await server.bearer()
             let response = try await RawConnection.with(port: server.port) { connection in
                 try await connection.write(
-                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: \(bearer)\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n"
                 )
                 try await connection.write("8\r\n{\"name\":\r\n")
                 try await connection.write("7\r\n\"split\"\r\n1\r\n}\r\n0\r\n\r\n")

@@ -139,7 +139,8 @@ import Testing
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
             let id = try await client.createExample(name: "kept", headers: auth)
-            let response = try await client.send(.patch, "/api/v1/examples/\(id)", json: #"{"name":"changed","createdAt":"2000-01-01"}"#, headers: auth)
+            let response = try await client.send(
+                .patch, "/api/v1/examples/\(id)", json: #"{"name":"changed","createdAt":"2000-01-01"}"#, headers: auth)
             #expect(response.status == .badRequest)
             #expect(response.fieldErrors == ["createdAt: createdAt is not an allowed field"])
             #expect((try await client.get("/api/v1/examples/\(id)").object["data"] as? [String: Any])?["name"] as? String == "kept")

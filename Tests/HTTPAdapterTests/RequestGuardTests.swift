@@ -42,7 +42,8 @@ import Testing
     func aBodyThatIsNotJSONIs415(contentType: String) async throws {
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
-            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
+            let response = try await client.send(
+                .post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
             #expect(response.status == .unsupportedMediaType)
             #expect(response.object["message"] as? String == "Content-Type must be application/json")
         }
@@ -52,7 +53,8 @@ import Testing
     func jsonMediaTypesAreAccepted(contentType: String) async throws {
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
-            let response = try await client.send(.post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
+            let response = try await client.send(
+                .post, "/api/v1/examples", json: "{\"name\":\"a\"}", headers: auth.adding([.contentType: contentType]))
             #expect(response.status == .created)
         }
     }
@@ -60,7 +62,8 @@ import Testing
     @Test func aBodyWithoutContentTypeIs415() async throws {
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
-            let response = try await client.execute(uri: "/api/v1/examples", method: .post, headers: auth, body: ByteBuffer(string: "{\"name\":\"a\"}"))
+            let response = try await client.execute(
+                uri: "/api/v1/examples", method: .post, headers: auth, body: ByteBuffer(string: "{\"name\":\"a\"}"))
             #expect(response.status == .unsupportedMediaType)
         }
     }

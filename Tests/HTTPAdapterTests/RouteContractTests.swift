@@ -2,6 +2,7 @@ import Foundation
 import HTTPAdapter
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The served OpenAPI document and the routes must describe the same API: this fails when they drift.
@@ -22,9 +23,9 @@ import Testing
         return operations
     }
 
-    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() throws {
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() async throws {
         let app = TestApp()
-        let (_, catalog) = HTTPApplication.buildRouter(settings: app.settings, dependencies: app.dependencies())
+        let (_, catalog) = HTTPApplication.buildRouter(settings: app.settings, dependencies: app.dependencies(await IdentityFixture()))
         let routes = Set(catalog.entries)
         let documented = try Self.documentedOperations()
 

@@ -2,8 +2,8 @@ import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct SecretsInLogsTests {

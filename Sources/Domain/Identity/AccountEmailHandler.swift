@@ -33,11 +33,13 @@ public struct AccountEmailHandler: JobHandler {
                 return
             }
             let token = try await mint(.emailVerification, for: user, address: address, lifetime: settings.emailVerificationLifetime)
-            try await mailer.send(AccountEmailTemplates.verification(id: ids.makeID(), to: address, name: user.name, link: link("verify-email", token)))
+            try await mailer.send(
+                AccountEmailTemplates.verification(id: ids.makeID(), to: address, name: user.name, link: link("verify-email", token)))
         case .passwordReset(let address):
             guard let user = try await users.find(email: address), user.isActive else { return }
             let token = try await mint(.passwordReset, for: user, address: address, lifetime: settings.passwordResetLifetime)
-            try await mailer.send(AccountEmailTemplates.passwordReset(id: ids.makeID(), to: address, name: user.name, link: link("reset-password", token)))
+            try await mailer.send(
+                AccountEmailTemplates.passwordReset(id: ids.makeID(), to: address, name: user.name, link: link("reset-password", token)))
         case .passwordChanged(let userID):
             guard let user = try await users.find(id: userID) else { return }
             try await mailer.send(AccountEmailTemplates.passwordChanged(id: job.id, to: user.email, name: user.name))

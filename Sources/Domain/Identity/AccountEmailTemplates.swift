@@ -35,7 +35,9 @@ enum AccountEmailTemplates {
         )
     }
 
-    private static func message(id: UUID, to: String, subject: String, name: String, paragraphs: [String], link: String?, closing: String) -> EmailMessage {
+    private static func message(id: UUID, to: String, subject: String, name: String, paragraphs: [String], link: String?, closing: String)
+        -> EmailMessage
+    {
         var text = "Hello \(name),\n\n" + paragraphs.joined(separator: "\n\n") + "\n\n"
         if let link { text += "\(link)\n\n" }
         text += closing + "\n"

@@ -27,7 +27,8 @@ extension AuthService {
             }
             user.updatedAt = max(now, user.updatedAt)
             _ = try await repositories.users.update(user)
-            try await deps.audit(.verifyEmail, actor: user.id, origin: origin, detail: previous == nil ? nil : "email changed", at: now, in: repositories.auditLog)
+            try await deps.audit(
+                .verifyEmail, actor: user.id, origin: origin, detail: previous == nil ? nil : "email changed", at: now, in: repositories.auditLog)
             return (user, previous)
         }
         if let previousEmail { try await deps.send(.emailChanged(userID: user.id, previousEmail: previousEmail), at: now) }

@@ -37,7 +37,8 @@ extension AuthService {
             guard try await repositories.users.update(user) else { throw Self.invalidToken }
             _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .passwordReset, at: now)
             let ended = try await repositories.sessions.revokeAll(userID: user.id, except: nil, at: now, reason: "password reset")
-            try await deps.audit(.resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
+            try await deps.audit(
+                .resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
             return user.id
         }
         try await deps.send(.passwordChanged(userID: userID), at: now)
@@ -71,7 +72,8 @@ extension AuthService {
             stored.updatedAt = max(now, stored.updatedAt)
             _ = try await repositories.users.update(stored)
             let ended = try await repositories.sessions.revokeAll(userID: user.id, except: principal.sessionID, at: now, reason: "password change")
-            try await deps.audit(.changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+            try await deps.audit(
+                .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
         }
         try await deps.send(.passwordChanged(userID: user.id), at: now)
     }

@@ -112,7 +112,8 @@ public struct AuthService: Sendable {
             }
             user.updatedAt = max(now, user.updatedAt)
             _ = try await repositories.users.update(user)
-            try await deps.audit(.login, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
+            try await deps.audit(
+                .login, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
             if locked != nil {
                 try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
             }

@@ -78,7 +78,9 @@ public struct UserService: Sendable {
         )
         try await deps.unitOfWork.transaction { repositories in
             try await repositories.users.insert(user)
-            try await deps.audit(.createUser, actor: nil, target: user.id, origin: RequestOrigin(userAgent: "portside-cli"), detail: "administrator", at: now, in: repositories.auditLog)
+            try await deps.audit(
+                .createUser, actor: nil, target: user.id, origin: RequestOrigin(userAgent: "portside-cli"), detail: "administrator", at: now,
+                in: repositories.auditLog)
         }
         return user
     }

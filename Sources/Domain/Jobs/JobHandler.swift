@@ -38,7 +38,9 @@ public struct JobRunner: Sendable {
     private let jitter: @Sendable () -> Double
 
     /// `jitter` returns a value in 0..<1 (random in production) that spreads retries of jobs failing together.
-    public init(queue: any JobQueue, handlers: [any JobHandler], retryPolicy: RetryPolicy, clock: any WallClock, jitter: @escaping @Sendable () -> Double) {
+    public init(
+        queue: any JobQueue, handlers: [any JobHandler], retryPolicy: RetryPolicy, clock: any WallClock, jitter: @escaping @Sendable () -> Double
+    ) {
         self.queue = queue
         var byKind: [String: any JobHandler] = [:]
         for handler in handlers {

@@ -37,7 +37,8 @@ struct AuthController {
             unknownFields: json.unknownKeys(allowed: ["name", "email", "password"])
         )
         let result = try await auth.register(input, origin: context.origin(request))
-        return JSONResponse.success(.created, message: "User registered successfully", data: AuthenticationBody(authentication: result), context: context)
+        return JSONResponse.success(
+            .created, message: "User registered successfully", data: AuthenticationBody(authentication: result), context: context)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
