@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures Portside's release build on SQLite with wrk: 15 s at 64 connections against /api/v1/health/live and
-# /api/v1/examples?limit=10 (1000 examples seeded). Prints requests/s and p50/p99 latency for each.
+# Measures Portside's release build on SQLite with wrk: 15 s at 64 connections against /api/v1/health/live,
+# /api/v1/examples?limit=10 (1000 examples seeded) and /api/v1/users/me with a bearer token; then login throughput
+# against the raw Argon2id hash rate of this machine, and /health/live latency while a login flood runs.
 #
 #   benchmarks/run.sh                 # build, start, seed, measure, stop
 #   DURATION=30s CONNECTIONS=128 benchmarks/run.sh
@@ -32,7 +33,8 @@ trap cleanup EXIT
 
 say "starting portside on 127.0.0.1:$port (SQLite in $workdir)"
 APP_ENV=development PORT="$port" HOST=127.0.0.1 DATABASE_URL="sqlite:$workdir/bench.sqlite" \
-    MIGRATIONS_DIR="$PORTSIDE_ROOT/migrations" LOG_LEVEL=warning RATE_LIMIT_MAX=1000000000 \
+    MIGRATIONS_DIR="$PORTSIDE_ROOT/migrations" LOG_LEVEL=warning RATE_LIMIT_MAX=1000000000 AUTH_RATE_LIMIT_MAX=1000000000 \
+    MAIL_URL=memory: REQUIRE_EMAIL_VERIFICATION=false JWT_SECRET="benchmark-secret-benchmark-secret-0123456789" \
     "$binary" serve > "$workdir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -40,27 +42,35 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-say "seeding 1000 examples"
-python3 - "$port" <<'PY'
+say "registering bench@example.com and seeding 1000 examples"
+token="$(python3 - "$port" <<'PY'
 import json, sys, urllib.request
 port = sys.argv[1]
+def post(path, payload, headers={}):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json", **headers}, method="POST")
+    return json.load(urllib.request.urlopen(request))
+registered = post("/api/v1/auth/register", {"name": "Bench", "email": "bench@example.com", "password": "Passw0rd!"})
+token = registered["data"]["tokens"]["accessToken"]
 for i in range(1000):
-    body = json.dumps({"name": f"Example {i}", "description": f"Seeded example number {i} for the benchmark"}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/examples", data=body,
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    urllib.request.urlopen(request).read()
+    post("/api/v1/examples", {"name": f"Example {i}", "description": f"Seeded example number {i} for the benchmark"},
+         {"Authorization": f"Bearer {token}"})
+print(token)
 PY
+)"
 
 # CPU seconds the server has used so far (user + system), from /proc.
 server_cpu() {
     awk -v ticks="$(getconf CLK_TCK)" '{ print ($14 + $15) / ticks }' "/proc/$server_pid/stat"
 }
 
+# measure NAME PATH [wrk options...]: one wrk run, summarised on one line.
 measure() {
     local name="$1" path="$2" output before after started finished
+    shift 2
     before="$(server_cpu)"
     started="$(date +%s.%N)"
-    output="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port$path")"
+    output="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$port$path")"
     finished="$(date +%s.%N)"
     after="$(server_cpu)"
     local rps p50 p99 errors cores
@@ -71,8 +81,35 @@ measure() {
     # How many of the machine's cores the server itself kept busy (wrk runs on the same machine).
     cores="$(awk -v a="$before" -v b="$after" -v s="$started" -v f="$finished" 'BEGIN { printf "%.2f", (b - a) / (f - s) }')"
     printf '%-32s %12s req/s   p50 %8s   p99 %8s   server %s cores   %s\n' "$name" "$rps" "$p50" "$p99" "$cores" "${errors:-no errors}"
+    LAST_RPS="$rps"
 }
 
 say "measuring: $THREADS wrk threads, $CONNECTIONS connections, $DURATION each ($(nproc) cores, $(date -u +%Y-%m-%d))"
 measure "GET /api/v1/health/live" "/api/v1/health/live"
 measure "GET /api/v1/examples?limit=10" "/api/v1/examples?limit=10"
+measure "GET /api/v1/users/me (bearer)" "/api/v1/users/me" -H "Authorization: Bearer $token"
+
+# The raw Argon2id hash rate of this machine with the same parameters and threads: the ceiling for logins. It is
+# measured right before and right after the login run, since a shared machine drifts.
+hash_rate() {
+    local line
+    line="$(DATABASE_URL=memory: "$binary" hash-benchmark --seconds 10)"
+    echo "$line" >&2
+    sed -E 's/.*= ([0-9.]+) hashes\/s.*/\1/' <<<"$line"
+}
+say "login throughput against the raw Argon2id hash rate"
+raw_before="$(hash_rate)"
+CONNECTIONS=16 measure "POST /api/v1/auth/login" "/api/v1/auth/login" -s "$PORTSIDE_ROOT/benchmarks/login.lua"
+login_rps="$LAST_RPS"
+raw_after="$(hash_rate)"
+awk -v l="$login_rps" -v a="$raw_before" -v b="$raw_after" \
+    'BEGIN { printf "logins/s %.1f = %.0f%% of the raw hash rate (%.1f hashes/s, mean of %.1f and %.1f)\n", l, 200 * l / (a + b), (a + b) / 2, a, b }'
+
+say "/health/live latency at 4 connections, alone and while 32 connections flood the login"
+THREADS=1 CONNECTIONS=4 measure "GET /health/live (quiet)" "/api/v1/health/live"
+wrk -t1 -c32 -d"$(( ${DURATION%s} + 5 ))s" -s "$PORTSIDE_ROOT/benchmarks/login.lua" "http://127.0.0.1:$port/api/v1/auth/login" > "$workdir/flood.txt" &
+flood_pid=$!
+sleep 2
+THREADS=1 CONNECTIONS=4 measure "GET /health/live (login flood)" "/api/v1/health/live"
+wait "$flood_pid"
+awk '/^Requests\/sec:/ { print "login flood: " $2 " logins/s" } /Non-2xx/ { print "login flood: " $0 }' "$workdir/flood.txt"

@@ -62,3 +62,49 @@ extension Portside {
         }
     }
 }
+
+/// What `portside hash-benchmark` measured.
+public struct HashBenchmark: Sendable {
+    public let hashes: Int
+    public let seconds: Double
+    public let threads: Int
+
+    public var hashesPerSecond: Double { Double(hashes) / seconds }
+}
+
+extension Portside {
+    /// Hashes as fast as the configured Argon2id parameters allow on this machine, with the hasher's own pool (one
+    /// thread per core), for `duration`: the ceiling for logins per second, and a guide for choosing ARGON2_*.
+    public static func hashBenchmark(configuration: Configuration, duration: Duration) async throws -> HashBenchmark {
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let hasher = try await Argon2PasswordHasher.start(
+            parameters: Argon2Parameters(
+                memoryKiB: UInt32(configuration.argon2MemoryKiB),
+                iterations: UInt32(configuration.argon2Iterations),
+                parallelism: UInt32(configuration.argon2Parallelism)
+            ),
+            threads: threads
+        )
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + duration
+        let hashes = try await withThrowingTaskGroup(of: Int.self) { group in
+            // Twice as many callers as threads keeps every thread busy without an unbounded queue.
+            for _ in 0..<(threads * 2) {
+                group.addTask {
+                    var count = 0
+                    while clock.now < deadline {
+                        _ = try await hasher.hash("benchmark-Passw0rd")
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = clock.now - start
+        await hasher.shutdown()
+        return HashBenchmark(
+            hashes: hashes, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, threads: threads)
+    }
+}

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import JWTKit
+import Synchronization
 
 /// Settings for access tokens: the HMAC secret, who issues them and for whom, and how long they live.
 public struct AccessTokenSettings: Sendable {
@@ -22,6 +23,7 @@ public struct AccessTokenSettings: Sendable {
 public struct JWTAccessTokenService: AccessTokenService {
     private let keys: JWTKeyCollection
     private let settings: AccessTokenSettings
+    private let verified = VerifiedTokenCache(capacity: 10_000)
 
     public init(settings: AccessTokenSettings) async {
         self.settings = settings
@@ -44,8 +46,18 @@ public struct JWTAccessTokenService: AccessTokenService {
     }
 
     public func verify(_ token: String, now: Date) async throws -> AccessClaims {
-        // Pin the algorithm before anything else looks at the token.
-        guard Self.algorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
+        // A client sends the same token with every call for its whole lifetime: its signature and claims were
+        // checked once, and only the time checks depend on `now`.
+        if let claims = verified.claims(for: token) {
+            guard claims.expiresAt > now, claims.issuedAt <= now.addingTimeInterval(60) else { throw DomainError.unauthenticated }
+            return claims
+        }
+        // Pin the algorithm before anything else looks at the token. Tokens this service issued carry exactly the
+        // header it writes, so they skip parsing it; any other header is parsed and must still say HS256.
+        let header = token.utf8.prefix { $0 != UInt8(ascii: ".") }
+        guard Self.issuedHeaders.contains(where: { header.elementsEqual($0.utf8) }) || Self.algorithm(of: token) == "HS256" else {
+            throw DomainError.unauthenticated
+        }
         let payload: AccessPayload
         do {
             payload = try await keys.verify(token, as: AccessPayload.self)
@@ -61,8 +73,14 @@ public struct JWTAccessTokenService: AccessTokenService {
             let sessionID = UUID(uuidString: payload.sid),
             let tokenID = UUID(uuidString: payload.jti.value)
         else { throw DomainError.unauthenticated }
-        return AccessClaims(userID: userID, sessionID: sessionID, tokenID: tokenID, issuedAt: payload.iat.value, expiresAt: payload.exp.value)
+        let claims = AccessClaims(userID: userID, sessionID: sessionID, tokenID: tokenID, issuedAt: payload.iat.value, expiresAt: payload.exp.value)
+        verified.remember(claims, for: token)
+        return claims
     }
+
+    /// The base64url headers `issue` writes: `{"typ":"JWT","alg":"HS256"}` with its keys in either order (jwt-kit
+    /// writes the header from a dictionary, whose order differs from process to process).
+    static let issuedHeaders = ["eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"]
 
     /// The `alg` of the token's header, or nil when the header cannot be read.
     static func algorithm(of token: String) -> String? {
@@ -95,4 +113,28 @@ struct AccessPayload: JWTPayload {
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// Tokens whose signature and claims have been verified, with their claims. Bounded: when full it starts afresh,
+/// which costs one full verification per live token.
+final class VerifiedTokenCache: Sendable {
+    private let capacity: Int
+    private let entries = Mutex<[String: AccessClaims]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func claims(for token: String) -> AccessClaims? {
+        entries.withLock { $0[token] }
+    }
+
+    func remember(_ claims: AccessClaims, for token: String) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = claims
+        }
+    }
+
+    var count: Int { entries.withLock { $0.count } }
 }

@@ -14,6 +14,14 @@ public struct SessionMemoryRepository: SessionRepository {
         await access.read { tables in tables.sessions[id] }
     }
 
+    public func find(sessionID: UUID, userID: UUID) async throws -> (session: Session, user: User)? {
+        await access.read { tables in
+            guard let session = tables.sessions[sessionID], session.userID == userID, let record = tables.users[userID], record.deletedAt == nil
+            else { return nil }
+            return (session, record.user)
+        }
+    }
+
     public func find(refreshTokenDigest: String) async throws -> Session? {
         await access.read { tables in Self.session(holding: refreshTokenDigest, in: tables) }
     }

@@ -72,6 +72,15 @@ struct SessionSQLiteRepository: SessionRepository {
         try await executor.query(SQL.findByID, [.uuid(id)]).first.map(Self.session)
     }
 
+    func find(sessionID: UUID, userID: UUID) async throws -> (session: Session, user: User)? {
+        // Both rows from one snapshot in one trip to the database thread.
+        let results = try await executor.queries([(SQL.findByID, [.uuid(sessionID)]), (UserSQLiteRepository.SQL.findByID, [.uuid(userID)])])
+        guard let session = try results[0].first.map(Self.session), session.userID == userID,
+            let user = try results[1].first.map(UserSQLiteRepository.user)
+        else { return nil }
+        return (session, user)
+    }
+
     func find(refreshTokenDigest: String) async throws -> Session? {
         try await executor.query(SQL.findByDigest, [.text(refreshTokenDigest)]).first.map(Self.session)
     }

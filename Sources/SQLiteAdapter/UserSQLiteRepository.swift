@@ -7,7 +7,7 @@ struct UserSQLiteRepository: UserRepository {
     let executor: any SQLiteExecutor
 
     /// Every statement, written out in full: nothing is assembled at run time.
-    private enum SQL {
+    enum SQL {
         static let insert = """
             INSERT INTO users (
                 id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
@@ -96,7 +96,7 @@ struct UserSQLiteRepository: UserRepository {
         }
     }
 
-    private static func user(_ row: SQLiteRow) throws -> User {
+    static func user(_ row: SQLiteRow) throws -> User {
         User(
             id: try row.uuid(0),
             name: try row.string(1),

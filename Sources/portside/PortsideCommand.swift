@@ -9,7 +9,7 @@ struct PortsideCommand: AsyncParsableCommand {
         commandName: "portside",
         abstract: "Portside: a production-grade backend service.",
         version: Portside.version,
-        subcommands: [Serve.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self]
+        subcommands: [Serve.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self, HashBenchmarkCommand.self]
     )
 }
 
@@ -159,5 +159,26 @@ struct Users: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+    }
+}
+
+struct HashBenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash-benchmark",
+        abstract: "Measure Argon2id hashes per second with the configured ARGON2_* parameters on every core."
+    )
+
+    @Option(help: "How long to measure, in seconds.") var seconds = 10
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let result = try await Portside.hashBenchmark(configuration: configuration, duration: .seconds(max(1, seconds)))
+        print(
+            String(
+                format: "argon2id m=%d KiB t=%d p=%d: %d hashes in %.1f s on %d threads = %.1f hashes/s (%.1f ms per hash per thread)",
+                configuration.argon2MemoryKiB, configuration.argon2Iterations, configuration.argon2Parallelism, result.hashes, result.seconds,
+                result.threads, result.hashesPerSecond, 1000 * Double(result.threads) / result.hashesPerSecond
+            )
+        )
     }
 }

@@ -27,6 +27,27 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aSessionIsFoundWithItsLiveUserInOneRead(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await insertUsers(1, 2, into: store)
+            let mine = session(1, of: uuid(1), digest: "mine")
+            try await store.sessions.insert(mine)
+
+            let found = try await store.sessions.find(sessionID: mine.id, userID: uuid(1))
+            let otherUser = try await store.sessions.find(sessionID: mine.id, userID: uuid(2))
+            let noSession = try await store.sessions.find(sessionID: uuid(9), userID: uuid(1))
+            _ = try await store.users.softDelete(id: uuid(1), at: ms(5))
+            let deletedUser = try await store.sessions.find(sessionID: mine.id, userID: uuid(1))
+
+            #expect(found?.session == mine)
+            #expect(found?.user == user(1))
+            #expect(otherUser == nil)
+            #expect(noSession == nil)
+            #expect(deletedUser == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func rotationReplacesTheDigestAndRemembersTheOldOne(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await insertUsers(1, into: store)

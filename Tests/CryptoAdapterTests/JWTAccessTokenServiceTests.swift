@@ -85,4 +85,41 @@ import Testing
     func garbageIsRefused(token: String) async throws {
         await #expect(throws: DomainError.unauthenticated) { try await service().verify(token, now: now) }
     }
+
+    @Test func issuedTokensCarryTheHeaderTheVerifierRecognisesWithoutParsing() async throws {
+        let service = await JWTAccessTokenService(settings: AccessTokenSettings(secret: Self.secret))
+
+        let token = try await service.issue(userID: user, sessionID: session, tokenID: UUID(), now: now)
+
+        #expect(JWTAccessTokenService.issuedHeaders.contains { token.hasPrefix($0 + ".") })
+        for header in JWTAccessTokenService.issuedHeaders {
+            let decoded = try #require(Data(base64Encoded: header))
+            let object = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: String])
+            #expect(object == ["alg": "HS256", "typ": "JWT"])
+        }
+        #expect(JWTAccessTokenService.algorithm(of: token) == "HS256")
+    }
+
+    @Test func aVerifiedTokenStillExpiresAndATamperedCopyIsStillRefused() async throws {
+        let service = await JWTAccessTokenService(settings: AccessTokenSettings(secret: Self.secret))
+        let token = try await service.issue(userID: user, sessionID: session, tokenID: UUID(), now: now)
+        _ = try await service.verify(token, now: now)
+        var parts = token.split(separator: ".").map(String.init)
+        parts[2] = String(parts[2].reversed())
+
+        await #expect(throws: DomainError.unauthenticated) { try await service.verify(parts.joined(separator: "."), now: now) }
+        await #expect(throws: DomainError.unauthenticated) { try await service.verify(token, now: now.addingTimeInterval(15 * 60 + 1)) }
+        #expect(try await service.verify(token, now: now.addingTimeInterval(60)).userID == user)
+    }
+
+    @Test func theVerifiedTokenCacheIsBounded() {
+        let cache = VerifiedTokenCache(capacity: 2)
+        let claims = AccessClaims(userID: user, sessionID: session, tokenID: UUID(), issuedAt: now, expiresAt: now)
+
+        for token in ["a", "b", "c"] { cache.remember(claims, for: token) }
+
+        #expect(cache.count == 1)
+        #expect(cache.claims(for: "c") == claims)
+        #expect(cache.claims(for: "a") == nil)
+    }
 }

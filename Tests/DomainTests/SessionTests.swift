@@ -152,3 +152,36 @@ import Testing
         await #expect(throws: DomainError.unauthenticated) { try await refresh(fixture, registered.tokens.refreshToken) }
     }
 }
+
+@Suite struct RefreshDuringLockTests {
+    @Test func aLockedAccountCannotRefreshButKeepsItsTokenForLater() async throws {
+        let fixture = await IdentityFixture()
+        let registered = try await fixture.register("Ada", email: "ada@example.com")
+        for _ in 0..<3 { _ = try? await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: RequestOrigin()) }
+
+        await #expect(throws: DomainError.locked(retryAfterSeconds: 1800)) {
+            try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+        }
+        fixture.clock.advance(by: 1801)
+
+        let refreshed = try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+        #expect(try await fixture.auth.authenticate(accessToken: refreshed.accessToken).user.id == registered.user.id)
+    }
+
+    @Test func aDisabledAccountsRefreshEndsItsSession() async throws {
+        let fixture = await IdentityFixture()
+        let registered = try await fixture.register("Ada", email: "ada@example.com")
+        var user = registered.user
+        user.isActive = false
+        _ = try await fixture.database.users.update(user)
+
+        await #expect(throws: DomainError.unauthenticated) {
+            try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+        }
+        user.isActive = true
+        _ = try await fixture.database.users.update(user)
+        await #expect(throws: DomainError.unauthenticated) {
+            try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+        }
+    }
+}

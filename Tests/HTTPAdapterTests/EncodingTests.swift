@@ -50,3 +50,17 @@ import Testing
         #expect(decoded == "quote\" backslash\\ newline\n tab\t nul\u{0} bell\u{7} ü")
     }
 }
+
+@Suite struct BearerHeaderTests {
+    @Test(arguments: [
+        ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"), ("Bearer \tabc", "abc"),
+    ])
+    func theTokenIsTakenFromABearerCredential(header: String, token: String) {
+        #expect(Authenticator.bearerToken(header) == token)
+    }
+
+    @Test(arguments: ["Bearer", "Bearer ", "Bearer    ", "Basic abc", "Bearerabc", "Token abc", ""])
+    func anythingElseHasNoToken(header: String) {
+        #expect(Authenticator.bearerToken(header) == nil)
+    }
+}

@@ -10,14 +10,24 @@ extension AuthService {
         }
         let digest = deps.secrets.digest(of: presented)
         let now = deps.now()
-        let next = deps.secrets.makeToken()
-        let expiry = now.addingTimeInterval(deps.settings.refreshTokenLifetime)
-        guard let session = try await deps.sessions.rotate(from: digest, to: deps.secrets.digest(of: next), now: now, expiresAt: expiry) else {
+        guard let holder = try await deps.sessions.find(refreshTokenDigest: digest), holder.isAlive(at: now) else {
             try await detectReuse(of: digest, origin: origin, now: now)
             throw DomainError.unauthenticated
         }
-        guard let user = try await deps.users.find(id: session.userID), user.isActive, !user.isLocked(at: now) else {
-            _ = try await deps.sessions.revoke(id: session.id, at: now, reason: "account unavailable")
+        guard let user = try await deps.users.find(id: holder.userID), user.isActive else {
+            _ = try await deps.sessions.revoke(id: holder.id, at: now, reason: "account unavailable")
+            throw DomainError.unauthenticated
+        }
+        // A locked account cannot refresh, but keeps its token for when the lock ends: locking someone out must
+        // not also sign them out.
+        if let lockedUntil = user.lockedUntil, lockedUntil > now {
+            throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil))
+        }
+        let next = deps.secrets.makeToken()
+        let expiry = now.addingTimeInterval(deps.settings.refreshTokenLifetime)
+        // The compare-and-swap: of concurrent refreshes with this token, one rotates it and the rest are replays.
+        guard let session = try await deps.sessions.rotate(from: digest, to: deps.secrets.digest(of: next), now: now, expiresAt: expiry) else {
+            try await detectReuse(of: digest, origin: origin, now: now)
             throw DomainError.unauthenticated
         }
         try await deps.audit(.refresh, actor: user.id, origin: origin, at: now)
@@ -82,8 +92,8 @@ extension AuthService {
     public func authenticate(accessToken: String) async throws -> Principal {
         let now = deps.now()
         let claims = try await deps.accessTokens.verify(accessToken, now: now)
-        guard let session = try await deps.sessions.find(id: claims.sessionID), session.userID == claims.userID, session.isAlive(at: now),
-            let user = try await deps.users.find(id: claims.userID), user.isActive, !user.isLocked(at: now)
+        guard let (session, user) = try await deps.sessions.find(sessionID: claims.sessionID, userID: claims.userID), session.isAlive(at: now),
+            user.isActive, !user.isLocked(at: now)
         else { throw DomainError.unauthenticated }
         return Principal(user: user, sessionID: session.id)
     }

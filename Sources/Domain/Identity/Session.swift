@@ -47,6 +47,9 @@ public protocol SessionRepository: Sendable {
     func insert(_ session: Session) async throws
     /// Returns the session with this id, alive or not.
     func find(id: UUID) async throws -> Session?
+    /// Returns the session with `sessionID`, alive or not, together with its user when that user is `userID` and live;
+    /// nil otherwise. One read for both, since every authenticated request needs them.
+    func find(sessionID: UUID, userID: UUID) async throws -> (session: Session, user: User)?
     /// Returns the session whose current refresh token has this digest, alive or not.
     func find(refreshTokenDigest: String) async throws -> Session?
     /// Returns the session that held this digest before a rotation replaced it.

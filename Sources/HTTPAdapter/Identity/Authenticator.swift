@@ -13,10 +13,14 @@ struct Authenticator: Sendable {
 
     /// The token of a `Bearer` credential (the scheme is case-insensitive); nil for any other scheme.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        // By UTF-8 bytes: this runs on every authenticated request.
+        let bytes = header.utf8
+        guard bytes.count > 7, bytes.prefix(6).map({ $0 | 0x20 }).elementsEqual("bearer".utf8) else { return nil }
+        let rest = bytes.dropFirst(6)
+        guard rest.first == UInt8(ascii: " ") else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let start = rest.firstIndex(where: { !isBlank($0) }), let end = rest.lastIndex(where: { !isBlank($0) }) else { return nil }
+        return String(Substring(header.utf8[start...end]))
     }
 }
 

@@ -217,6 +217,7 @@ enum OpenAPIDocument {
                   "401": { "$ref": "#/components/responses/Unauthorized" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "423": { "$ref": "#/components/responses/Locked" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "500": { "$ref": "#/components/responses/InternalError" }
                 }
