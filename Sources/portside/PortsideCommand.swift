@@ -141,8 +141,7 @@ struct Users: AsyncParsableCommand {
             if generatePassword {
                 password = Portside.generatePassword(configuration: configuration)
             } else {
-                if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("Password: ".utf8)) }
-                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                guard let line = readPassword(), !line.isEmpty else {
                     FileHandle.standardError.write(Data("no password on stdin (or pass --generate-password)\n".utf8))
                     throw ExitCode.validationFailure
                 }
@@ -181,4 +180,20 @@ struct HashBenchmarkCommand: AsyncParsableCommand {
             )
         )
     }
+}
+
+/// The first line of standard input. At a terminal it prompts and turns echo off while the password is typed.
+func readPassword() -> String? {
+    guard isatty(STDIN_FILENO) == 1 else { return readLine(strippingNewline: true) }
+    FileHandle.standardError.write(Data("Password: ".utf8))
+    var original = termios()
+    tcgetattr(STDIN_FILENO, &original)
+    var silent = original
+    silent.c_lflag &= ~tcflag_t(ECHO)
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+    defer {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+    return readLine(strippingNewline: true)
 }
