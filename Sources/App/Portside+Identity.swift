@@ -27,7 +27,8 @@ extension Portside {
     }
 
     static func makeIdentity(
-        _ configuration: Configuration, persistence: Persistence, clock: any WallClock, ids: any IDGenerator, logger: Logger
+        _ configuration: Configuration, persistence: Persistence, clock: any WallClock, ids: any IDGenerator,
+        rateLimits: any RateLimitStore = RateLimitMemoryStore(), logger: Logger
     ) async throws -> Identity {
         let hasher = try await Argon2PasswordHasher.start(
             parameters: Argon2Parameters(
@@ -69,6 +70,7 @@ extension Portside {
             jobs: MemoryJobQueue(),
             clock: clock,
             ids: ids,
+            rateLimits: rateLimits,
             settings: identitySettings(configuration)
         )
         let retryPolicy = RetryPolicy(maximumAttempts: configuration.jobAttempts, baseDelay: configuration.jobBackoff / .seconds(1))

@@ -66,9 +66,10 @@ public enum Portside {
         }
         let clock = SystemClock()
         let ids = UUIDv7Generator(clock: clock)
+        let rateLimits = RateLimitMemoryStore()
         let identity: Identity
         do {
-            identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: ids, logger: logger)
+            identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: rateLimits, logger: logger)
         } catch {
             await persistence.close()
             throw error
@@ -84,7 +85,7 @@ public enum Portside {
             ),
             auth: AuthService(identity.dependencies),
             users: UserService(identity.dependencies),
-            rateLimitStore: RateLimitMemoryStore(),
+            rateLimitStore: rateLimits,
             clock: clock,
             checks: [persistence.check],
             readiness: readiness

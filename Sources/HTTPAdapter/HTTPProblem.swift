@@ -60,6 +60,9 @@ enum ErrorMapping {
                 errors: [],
                 headers: [.retryAfter: String(seconds)]
             )
+        case .rateLimited(let seconds):
+            Mapped(
+                status: .tooManyRequests, message: "Too many requests, please try again later", errors: [], headers: [.retryAfter: String(seconds)])
         case .overloaded(let seconds):
             Mapped(status: .serviceUnavailable, message: "Server busy, please retry", errors: [], headers: [.retryAfter: String(seconds)])
         }

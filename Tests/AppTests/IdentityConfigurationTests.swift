@@ -24,7 +24,7 @@ import Testing
     @Test func identityKeysAreParsed() throws {
         let configuration = try Configuration.parse([
             "ACCESS_TOKEN_TTL": "5m", "LOCKOUT_MAX_ATTEMPTS": "5", "PASSWORD_REQUIRE_DIGIT": "false", "MAIL_URL": "file:/tmp/mail",
-            "REQUIRE_EMAIL_VERIFICATION": "0", "ARGON2_MEMORY_KIB": "65536", "WORKER_MODE": "off",
+            "REQUIRE_EMAIL_VERIFICATION": "0", "ARGON2_MEMORY_KIB": "65536", "WORKER_MODE": "INLINE",
         ])
 
         #expect(configuration.accessTokenTTL == .seconds(300))
@@ -33,7 +33,7 @@ import Testing
         #expect(configuration.mail == .file(directory: "/tmp/mail"))
         #expect(!configuration.requireEmailVerification)
         #expect(configuration.argon2MemoryKiB == 65_536)
-        #expect(configuration.workerMode == .off)
+        #expect(configuration.workerMode == .inline)
     }
 
     @Test func weakOrMalformedIdentitySettingsAreAllReported() throws {
@@ -41,7 +41,7 @@ import Testing
             try Configuration.parse([
                 "ARGON2_MEMORY_KIB": "1024", "ARGON2_ITERATIONS": "1", "PASSWORD_MIN_LENGTH": "6", "PASSWORD_REQUIRE_UPPERCASE": "maybe",
                 "MAIL_URL": "smtp://user:hunter2@mail.example.com", "MAIL_FROM": "a@example.com\r\nBcc: x@example.com",
-                "REFRESH_TOKEN_TTL": "60d", "SESSION_MAX_LIFETIME": "30d",
+                "REFRESH_TOKEN_TTL": "60d", "SESSION_MAX_LIFETIME": "30d", "WORKER_MODE": "off",
             ])
         }
         let keys = Set(error?.problems.compactMap { $0.split(separator: ":").first.map(String.init) } ?? [])
@@ -49,7 +49,7 @@ import Testing
         #expect(
             keys == [
                 "ARGON2_MEMORY_KIB", "ARGON2_ITERATIONS", "PASSWORD_MIN_LENGTH", "PASSWORD_REQUIRE_UPPERCASE", "MAIL_URL", "MAIL_FROM",
-                "SESSION_MAX_LIFETIME",
+                "SESSION_MAX_LIFETIME", "WORKER_MODE",
             ]
         )
         #expect(error?.description.contains("hunter2") == false)

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 
+@testable import HTTPAdapter
+
 extension TestClientProtocol {
     /// Registers through the API and returns `data` (user and tokens).
     func register(_ email: String, password: String = "Passw0rd!", name: String = "Ada") async throws -> [String: Any] {
@@ -250,5 +252,29 @@ extension [String: Any] {
             #expect(otherRoute.status == .ok)
             #expect(unlimited.status == .ok)
         }
+    }
+}
+
+@Suite struct AuthRateLimitPathTests {
+    @Test func aTrailingOrDoubledSlashDoesNotEscapeTheAuthLimit() async throws {
+        var app = TestApp()
+        app.settings.authRateLimitMax = 2
+        try await app.test { client in
+            let body = #"{"email":"a@example.com","password":"Passw0rd!"}"#
+            let first = try await client.send(.post, "/api/v1/auth/login/", json: body)
+            _ = try await client.send(.post, "/api/v1//auth/login", json: body)
+            let third = try await client.send(.post, "/api/v1/auth/login", json: body)
+
+            #expect(first.status == .unauthorized)
+            #expect(third.status == .tooManyRequests)
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/auth/login/", "/api/v1/auth/login"), ("//api/v1//auth/login", "/api/v1/auth/login"),
+        ("/api/v1/auth/log%69n", "/api/v1/auth/login"), ("/", "/"),
+    ])
+    func pathsAreComparedAsTheRouterMatchesThem(raw: String, expected: String) {
+        #expect(AuthRateLimitMiddleware.routePath(raw) == expected)
     }
 }

@@ -59,7 +59,7 @@ public struct IdentityFixture: Sendable {
         dependencies = IdentityDependencies(
             users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens, auditLog: database.auditLog,
             unitOfWork: database, hasher: hasher, accessTokens: tokens, secrets: SecureTokenGenerator(), jobs: jobs, clock: clock,
-            ids: ids, settings: settings
+            ids: ids, rateLimits: RateLimitMemoryStore(), settings: settings
         )
     }
 

@@ -83,6 +83,10 @@ extension Configuration {
         if configuration.mailFrom.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             reader.problem("MAIL_FROM", "must not contain line breaks")
         }
+        if configuration.workerMode == .off {
+            // The queue lives in this process until a shared (Redis) queue and a separate worker process exist.
+            reader.problem("WORKER_MODE", "off would leave account emails queued in this process and never sent; use inline")
+        }
         if configuration.sessionMaxLifetime < configuration.refreshTokenTTL {
             reader.problem("SESSION_MAX_LIFETIME", "must be at least REFRESH_TOKEN_TTL")
         }

@@ -27,6 +27,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The account is locked after too many failed logins; the caller may retry after the given number of seconds.
     case locked(retryAfterSeconds: Int)
+    /// The caller asked for this too often; they may try again after the given number of seconds.
+    case rateLimited(retryAfterSeconds: Int)
     /// Too much work is queued (password hashing); the caller should retry after the given number of seconds.
     case overloaded(retryAfterSeconds: Int)
 }

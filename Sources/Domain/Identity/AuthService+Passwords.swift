@@ -7,6 +7,12 @@ extension AuthService {
         var problems: [FieldError] = []
         guard let email = AccountInput.email(raw, required: true, problems: &problems) else { throw DomainError.validation(problems) }
         let now = deps.now()
+        // Beyond the hourly allowance for this address the request is answered alike but sends nothing: nobody can
+        // flood a mailbox or keep retiring its links.
+        guard try await deps.emailAllowance("reset", for: email, at: now) == nil else {
+            try await deps.audit(.forgotPassword, actor: nil, outcome: .failure, origin: origin, detail: "hourly allowance used", at: now)
+            return
+        }
         try await deps.send(.passwordReset(email: email), at: now)
         try await deps.audit(.forgotPassword, actor: nil, origin: origin, at: now)
     }
@@ -22,24 +28,31 @@ extension AuthService {
         let hash = try await deps.hasher.hash(password)
         let digest = deps.secrets.digest(of: token)
         let now = deps.now()
-        let userID = try await deps.unitOfWork.transaction { repositories in
-            guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .passwordReset, now: now),
-                constantTimeEquals(used.digest, digest),
-                var user = try await repositories.users.find(id: used.userID), user.isActive
-            else { throw Self.invalidToken }
-            user.passwordHash = hash
-            user.passwordChangedAt = now
-            // The reset proves control of the mailbox: it lifts a lock and, for that address, verifies it.
-            user.failedLoginAttempts = 0
-            user.lockedUntil = nil
-            if user.emailVerifiedAt == nil, used.email == user.email { user.emailVerifiedAt = now }
-            user.updatedAt = max(now, user.updatedAt)
-            guard try await repositories.users.update(user) else { throw Self.invalidToken }
-            _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .passwordReset, at: now)
-            let ended = try await repositories.sessions.revokeAll(userID: user.id, except: nil, at: now, reason: "password reset")
-            try await deps.audit(
-                .resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
-            return user.id
+        let userID = try await auditingInvalidToken(.resetPassword, origin: origin, now: now) {
+            try await deps.unitOfWork.transaction { repositories in
+                // A link sent to an address the account no longer has does not work.
+                guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .passwordReset, now: now),
+                    constantTimeEquals(used.digest, digest),
+                    var user = try await repositories.users.find(id: used.userID), user.isActive, used.email == user.email
+                else { throw Self.invalidToken }
+                user.passwordHash = hash
+                user.passwordChangedAt = now
+                // The reset proves control of the mailbox: it lifts a lock and, for that address, verifies it.
+                user.failedLoginAttempts = 0
+                user.lockedUntil = nil
+                if user.emailVerifiedAt == nil, used.email == user.email { user.emailVerifiedAt = now }
+                // Whoever asked for a pending email change may be who the reset is locking out: the change is dropped
+                // and its link stops working.
+                user.pendingEmail = nil
+                user.updatedAt = max(now, user.updatedAt)
+                guard try await repositories.users.update(user) else { throw Self.invalidToken }
+                _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .passwordReset, at: now)
+                _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
+                let ended = try await repositories.sessions.revokeAll(userID: user.id, except: nil, at: now, reason: "password reset")
+                try await deps.audit(
+                    .resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
+                return user.id
+            }
         }
         try await deps.send(.passwordChanged(userID: userID), at: now)
     }
@@ -59,23 +72,46 @@ extension AuthService {
 
         let user = principal.user
         let now = deps.now()
+        // A wrong current password counts towards the lock, like a wrong login: a stolen access token must not
+        // become a way to guess the password.
+        try await reserveAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
         guard try await deps.hasher.verify(current, against: user.passwordHash).matches else {
-            try await recordFailedLogin(userID: user.id, origin: origin, now: now)
+            try await recordFailedAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
             throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
         }
         let hash = try await deps.hasher.hash(new)
         try await deps.unitOfWork.transaction { repositories in
-            guard var stored = try await repositories.users.find(id: user.id) else { throw DomainError.unauthenticated }
+            // The password checked must still be the stored one, and the caller's session still alive: a reset that
+            // happened meanwhile wins.
+            guard var stored = try await repositories.users.find(id: user.id), stored.passwordHash == user.passwordHash,
+                let session = try await repositories.sessions.find(id: principal.sessionID), session.isAlive(at: now)
+            else { throw DomainError.unauthenticated }
             stored.passwordHash = hash
             stored.passwordChangedAt = now
             stored.failedLoginAttempts = 0
+            stored.lockedUntil = nil
+            // A pending email change was asked for under the old password: it must be asked for again.
+            stored.pendingEmail = nil
             stored.updatedAt = max(now, stored.updatedAt)
             _ = try await repositories.users.update(stored)
+            _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
             let ended = try await repositories.sessions.revokeAll(userID: user.id, except: principal.sessionID, at: now, reason: "password change")
             try await deps.audit(
                 .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
         }
         try await deps.send(.passwordChanged(userID: user.id), at: now)
+    }
+
+    /// Runs `work`; when it refuses the token, the refusal is audited (outside the transaction that rolled back).
+    func auditingInvalidToken<T: Sendable>(
+        _ action: AuditAction, origin: RequestOrigin, now: Date, _ work: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as DomainError where error == Self.invalidToken {
+            try await deps.audit(action, actor: nil, outcome: .failure, origin: origin, detail: "invalid or expired token", at: now)
+            throw error
+        }
     }
 
     /// One answer for every token that cannot be used (unknown, used, expired, superseded), so none can be told apart.

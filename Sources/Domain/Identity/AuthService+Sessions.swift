@@ -16,21 +16,31 @@ extension AuthService {
         }
         guard let user = try await deps.users.find(id: holder.userID), user.isActive else {
             _ = try await deps.sessions.revoke(id: holder.id, at: now, reason: "account unavailable")
+            try await deps.audit(.refresh, actor: holder.userID, outcome: .failure, origin: origin, detail: "account unavailable", at: now)
             throw DomainError.unauthenticated
         }
         // A locked account cannot refresh, but keeps its token for when the lock ends: locking someone out must
         // not also sign them out.
         if let lockedUntil = user.lockedUntil, lockedUntil > now {
+            try await deps.audit(.refresh, actor: user.id, outcome: .failure, origin: origin, detail: "account locked", at: now)
             throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil))
         }
         let next = deps.secrets.makeToken()
+        let nextDigest = deps.secrets.digest(of: next)
         let expiry = now.addingTimeInterval(deps.settings.refreshTokenLifetime)
-        // The compare-and-swap: of concurrent refreshes with this token, one rotates it and the rest are replays.
-        guard let session = try await deps.sessions.rotate(from: digest, to: deps.secrets.digest(of: next), now: now, expiresAt: expiry) else {
+        // The compare-and-swap: of concurrent refreshes with this token, one rotates it and the rest are replays. The
+        // rotation and its audit record commit together, so a failure cannot spend the token without a new one.
+        let rotated = try await deps.unitOfWork.transaction { repositories -> Session? in
+            guard let session = try await repositories.sessions.rotate(from: digest, to: nextDigest, now: now, expiresAt: expiry) else {
+                return nil
+            }
+            try await deps.audit(.refresh, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+            return session
+        }
+        guard let session = rotated else {
             try await detectReuse(of: digest, origin: origin, now: now)
             throw DomainError.unauthenticated
         }
-        try await deps.audit(.refresh, actor: user.id, origin: origin, at: now)
         return try await tokens(for: session, refreshToken: next, now: now)
     }
 
@@ -67,9 +77,19 @@ extension AuthService {
     /// Ends every session of the caller, this one included: their access tokens stop working at once.
     public func revokeAll(_ principal: Principal, origin: RequestOrigin) async throws -> Int {
         let now = deps.now()
-        let count = try await deps.sessions.revokeAll(userID: principal.user.id, except: nil, at: now, reason: "revoke all")
-        try await deps.audit(.revokeAll, actor: principal.user.id, origin: origin, detail: "\(count) sessions", at: now)
-        return count
+        let userID = principal.user.id
+        return try await deps.unitOfWork.transaction { repositories in
+            let count = try await repositories.sessions.revokeAll(userID: userID, except: nil, at: now, reason: "revoke all")
+            // Whoever held a session may have asked for an email change: signing everyone out cancels it.
+            if var user = try await repositories.users.find(id: userID), user.pendingEmail != nil {
+                user.pendingEmail = nil
+                user.updatedAt = max(now, user.updatedAt)
+                _ = try await repositories.users.update(user)
+            }
+            _ = try await repositories.oneTimeTokens.invalidate(userID: userID, purpose: .emailVerification, at: now)
+            try await deps.audit(.revokeAll, actor: userID, origin: origin, detail: "\(count) sessions", at: now, in: repositories.auditLog)
+            return count
+        }
     }
 
     /// The caller's live sessions, most recently used first.

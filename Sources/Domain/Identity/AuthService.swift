@@ -40,10 +40,15 @@ public struct AuthService: Sendable {
             updatedAt: now
         )
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
-        try await deps.unitOfWork.transaction { repositories in
-            try await repositories.users.insert(user)
-            try await repositories.sessions.insert(session)
-            try await deps.audit(.register, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+        do {
+            try await deps.unitOfWork.transaction { repositories in
+                try await repositories.users.insert(user)
+                try await repositories.sessions.insert(session)
+                try await deps.audit(.register, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+            }
+        } catch let error as DomainError {
+            try await deps.audit(.register, actor: nil, outcome: .failure, origin: origin, detail: "email already registered", at: now)
+            throw error
         }
         try await deps.send(.verification(userID: user.id), at: now)
         return Authentication(user: user, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
@@ -63,29 +68,25 @@ public struct AuthService: Sendable {
             try await deps.audit(.login, actor: nil, outcome: .failure, origin: origin, detail: "unknown or disabled account", at: now)
             throw DomainError.unauthenticated
         }
-        if let lockedUntil = user.lockedUntil, lockedUntil > now {
-            try await deps.audit(.login, actor: user.id, outcome: .failure, origin: origin, detail: "account locked", at: now)
-            throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil))
-        }
+        try await reserveAttempt(userID: user.id, action: .login, origin: origin, now: now)
         let check = try await deps.hasher.verify(password, against: user.passwordHash)
         guard check.matches else {
-            try await recordFailedLogin(userID: user.id, origin: origin, now: now)
+            try await recordFailedAttempt(userID: user.id, action: .login, origin: origin, now: now)
             throw DomainError.unauthenticated
         }
         let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
         let signedIn = try await deps.unitOfWork.transaction { repositories in
-            // Re-read under the transaction: the account may have changed while the password was being checked.
-            guard var current = try await repositories.users.find(id: user.id), current.isActive, !current.isLocked(at: now) else {
-                throw DomainError.unauthenticated
-            }
+            // Re-read under the transaction: the account may have changed while the password was being checked, and
+            // a password that was replaced meanwhile (a reset) no longer signs in.
+            guard var current = try await repositories.users.find(id: user.id), current.isActive, !current.isLocked(at: now),
+                current.passwordHash == user.passwordHash
+            else { throw DomainError.unauthenticated }
             current.failedLoginAttempts = 0
             current.lockedUntil = nil
             if let rehash { current.passwordHash = rehash }
-            if current != user || rehash != nil {
-                current.updatedAt = max(now, current.updatedAt)
-                _ = try await repositories.users.update(current)
-            }
+            current.updatedAt = max(now, current.updatedAt)
+            _ = try await repositories.users.update(current)
             try await repositories.sessions.insert(session)
             try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
             return current
@@ -93,33 +94,58 @@ public struct AuthService: Sendable {
         return Authentication(user: signedIn, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
     }
 
-    /// Counts a failed password for `userID`; the attempt that reaches the limit locks the account and is answered
-    /// with 423. A lock that has expired starts the count afresh.
-    func recordFailedLogin(userID: UUID, origin: RequestOrigin, now: Date) async throws {
+    /// Counts a password attempt *before* the password is checked, so concurrent guesses cannot exceed the limit:
+    /// a locked account, or one whose unproven attempts already reach `LOCKOUT_MAX_ATTEMPTS`, is refused with 423
+    /// without checking any password (the latter locks it). A lock that has expired starts the count afresh. A
+    /// success resets the count; a failure keeps it (see `recordFailedAttempt`).
+    func reserveAttempt(userID: UUID, action: AuditAction, origin: RequestOrigin, now: Date) async throws {
         let lockout = deps.settings.lockout
         let lockedUntil: Date? = try await deps.unitOfWork.transaction { repositories in
-            guard var user = try await repositories.users.find(id: userID) else { return nil }
+            guard var user = try await repositories.users.find(id: userID) else { throw DomainError.unauthenticated }
             if let until = user.lockedUntil, until <= now {
                 user.lockedUntil = nil
                 user.failedLoginAttempts = 0
             }
-            user.failedLoginAttempts += 1
-            var locked: Date?
-            if user.failedLoginAttempts >= lockout.maximumAttempts {
-                locked = now.addingTimeInterval(lockout.duration)
-                user.lockedUntil = locked
-                user.failedLoginAttempts = 0
+            if let until = user.lockedUntil {
+                try await deps.audit(
+                    action, actor: userID, outcome: .failure, origin: origin, detail: "account locked", at: now, in: repositories.auditLog)
+                return until
             }
+            if user.failedLoginAttempts >= lockout.maximumAttempts {
+                let until = now.addingTimeInterval(lockout.duration)
+                user.lockedUntil = until
+                user.failedLoginAttempts = 0
+                user.updatedAt = max(now, user.updatedAt)
+                _ = try await repositories.users.update(user)
+                try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
+                return until
+            }
+            user.failedLoginAttempts += 1
             user.updatedAt = max(now, user.updatedAt)
             _ = try await repositories.users.update(user)
-            try await deps.audit(
-                .login, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
-            if locked != nil {
-                try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
-            }
-            return locked
+            return nil
         }
         if let lockedUntil { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
+    }
+
+    /// Records a wrong password whose attempt `reserveAttempt` already counted; the attempt that reaches the limit
+    /// locks the account and is answered with 423.
+    func recordFailedAttempt(userID: UUID, action: AuditAction, origin: RequestOrigin, now: Date) async throws {
+        let lockout = deps.settings.lockout
+        let lockedUntil: Date? = try await deps.unitOfWork.transaction { repositories in
+            guard var user = try await repositories.users.find(id: userID) else { return nil }
+            try await deps.audit(
+                action, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
+            guard user.lockedUntil == nil, user.failedLoginAttempts >= lockout.maximumAttempts else { return user.lockedUntil }
+            let until = now.addingTimeInterval(lockout.duration)
+            user.lockedUntil = until
+            user.failedLoginAttempts = 0
+            user.updatedAt = max(now, user.updatedAt)
+            _ = try await repositories.users.update(user)
+            try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
+            return until
+        }
+        if let lockedUntil, lockedUntil > now { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
     }
 
     /// A new session for `userID` and the refresh token that belongs to it.

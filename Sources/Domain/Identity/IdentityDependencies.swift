@@ -14,12 +14,14 @@ public struct IdentityDependencies: Sendable {
     public let jobs: any JobQueue
     public let clock: any WallClock
     public let ids: any IDGenerator
+    /// Counts account emails per account, so nobody can flood a mailbox or keep its links dead.
+    public let rateLimits: any RateLimitStore
     public let settings: IdentitySettings
 
     public init(
         users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
         unitOfWork: any UnitOfWork, hasher: any PasswordHasher, accessTokens: any AccessTokenService, secrets: any SecretTokenGenerator,
-        jobs: any JobQueue, clock: any WallClock, ids: any IDGenerator, settings: IdentitySettings
+        jobs: any JobQueue, clock: any WallClock, ids: any IDGenerator, rateLimits: any RateLimitStore, settings: IdentitySettings
     ) {
         self.users = users
         self.sessions = sessions
@@ -32,6 +34,7 @@ public struct IdentityDependencies: Sendable {
         self.jobs = jobs
         self.clock = clock
         self.ids = ids
+        self.rateLimits = rateLimits
         self.settings = settings
     }
 
@@ -45,9 +48,19 @@ public struct IdentityDependencies: Sendable {
     ) async throws {
         let event = AuditEvent(
             id: ids.makeID(), occurredAt: now, actorID: actor, action: action.rawValue, targetID: target?.uuidString.lowercased(),
-            outcome: outcome, clientAddress: origin.clientAddress, userAgent: origin.userAgent, requestID: origin.requestID, detail: detail
+            outcome: outcome, clientAddress: origin.clientAddress, userAgent: origin.userAgent.map { String($0.prefix(512)) },
+            requestID: origin.requestID, detail: detail
         )
         try await (log ?? auditLog).record(event)
+    }
+
+    /// Counts one account email of `kind` for `account` and says whether it is within the hourly allowance; when not,
+    /// returns the seconds until it is.
+    func emailAllowance(_ kind: String, for account: String, at now: Date) async throws -> Int? {
+        let decision = try await rateLimits.hit(
+            key: "account-email:\(kind):\(account)", limit: settings.accountEmailsPerHour, window: 3600, now: now
+        )
+        return decision.allowed ? nil : max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
     }
 
     /// Queues an account email to be sent by the worker.

@@ -21,6 +21,8 @@ public struct IdentitySettings: Sendable, Equatable {
     public var passwordResetLifetime: TimeInterval
     public var lockout: LockoutPolicy
     public var passwordPolicy: PasswordPolicy
+    /// How many reset or verification emails one account may be sent per hour, whoever asks.
+    public var accountEmailsPerHour: Int
     /// Whether writing examples needs a verified email address.
     public var requireVerifiedEmail: Bool
     /// The public address of the web front end; email links start with it (never with a request's Host header).
@@ -33,6 +35,7 @@ public struct IdentitySettings: Sendable, Equatable {
         passwordResetLifetime: TimeInterval = 3_600,
         lockout: LockoutPolicy = LockoutPolicy(),
         passwordPolicy: PasswordPolicy = PasswordPolicy(),
+        accountEmailsPerHour: Int = 5,
         requireVerifiedEmail: Bool = true,
         publicBaseURL: String = "http://localhost:8080"
     ) {
@@ -42,6 +45,7 @@ public struct IdentitySettings: Sendable, Equatable {
         self.passwordResetLifetime = passwordResetLifetime
         self.lockout = lockout
         self.passwordPolicy = passwordPolicy
+        self.accountEmailsPerHour = accountEmailsPerHour
         self.requireVerifiedEmail = requireVerifiedEmail
         self.publicBaseURL = publicBaseURL
     }

@@ -41,7 +41,7 @@ extension UserService {
     /// Changes an account's name, role or active flag. Disabling ends its sessions at once. Administrators cannot
     /// demote or disable themselves, so an administrator always remains.
     public func update(id raw: String, _ change: AdminChange, _ principal: Principal, origin: RequestOrigin) async throws -> User {
-        try principal.require(.manageUsers)
+        try await require(.manageUsers, principal, for: .updateUser, target: raw, origin: origin)
         var problems: [FieldError] = []
         AccountInput.rejectUnknown(change.unknownFields, problems: &problems)
         let name = AccountInput.name(change.name, required: false, problems: &problems)
@@ -79,6 +79,9 @@ extension UserService {
             guard user != before else { return user }
             user.updatedAt = max(now, user.updatedAt)
             _ = try await repositories.users.update(user)
+            if before.role == .admin, before.isActive, user.role != .admin || !user.isActive {
+                try await Self.requireAnotherAdministrator(besides: id, in: repositories.users)
+            }
             if before.isActive, !user.isActive {
                 _ = try await repositories.sessions.revokeAll(userID: id, except: nil, at: now, reason: "account disabled")
             }
@@ -96,11 +99,13 @@ extension UserService {
 
     /// Deletes an account (softly: kept, never shown, its email free again) and ends its sessions.
     public func delete(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws {
-        try principal.require(.manageUsers)
+        try await require(.manageUsers, principal, for: .deleteUser, target: raw, origin: origin)
         guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
         if id == principal.user.id { throw DomainError.conflict("Administrators cannot delete their own account") }
         let now = deps.now()
         try await deps.unitOfWork.transaction { repositories in
+            guard let user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
+            if user.role == .admin, user.isActive { try await Self.requireAnotherAdministrator(besides: id, in: repositories.users) }
             guard try await repositories.users.softDelete(id: id, at: now) else { throw DomainError.notFound(resource: "User") }
             _ = try await repositories.sessions.revokeAll(userID: id, except: nil, at: now, reason: "account deleted")
             try await deps.audit(.deleteUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
@@ -109,7 +114,7 @@ extension UserService {
 
     /// Lifts a lock and clears the failed-login count.
     public func unlock(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws -> User {
-        try principal.require(.manageUsers)
+        try await require(.manageUsers, principal, for: .unlockUser, target: raw, origin: origin)
         guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
         let now = deps.now()
         return try await deps.unitOfWork.transaction { repositories in
@@ -120,6 +125,27 @@ extension UserService {
             _ = try await repositories.users.update(user)
             try await deps.audit(.unlockUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
             return user
+        }
+    }
+
+    /// Throws `.forbidden` unless the caller may do this, and audits the refused attempt.
+    private func require(_ permission: Permission, _ principal: Principal, for action: AuditAction, target: String, origin: RequestOrigin)
+        async throws
+    {
+        guard principal.allows(permission) else {
+            try await deps.audit(
+                action, actor: principal.user.id, target: UUID(uuidString: target), outcome: .failure, origin: origin, detail: "forbidden",
+                at: deps.now()
+            )
+            throw DomainError.forbidden("You do not have permission to do this")
+        }
+    }
+
+    /// Two administrators demoting each other at once must not leave none: checked inside the transaction.
+    private static func requireAnotherAdministrator(besides id: UUID, in users: any UserRepository) async throws {
+        let admins = try await users.list(search: nil, role: .admin, page: PageRequest(page: 1, limit: PageRequest.maximumLimit)).items
+        guard admins.contains(where: { $0.id != id && $0.isActive }) else {
+            throw DomainError.conflict("At least one active administrator must remain")
         }
     }
 

@@ -15,8 +15,9 @@ struct AuthRateLimitMiddleware: RouterMiddleware {
     let paths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard request.method == .post, paths.contains(path) else { return try await next(request, context) }
+        guard request.method == .post else { return try await next(request, context) }
+        let path = Self.routePath(request.uri.path)
+        guard paths.contains(path) else { return try await next(request, context) }
         let now = clock.now()
         let decision: RateLimitDecision
         do {
@@ -32,5 +33,14 @@ struct AuthRateLimitMiddleware: RouterMiddleware {
             )
         }
         return try await next(request, context)
+    }
+
+    /// The path as the router matches it: empty segments (a trailing or doubled slash) dropped and each segment
+    /// percent-decoded, so `/api/v1/auth/login/` and `/api//v1/auth/log%69n` count against the login limit too.
+    static func routePath(_ raw: String) -> String {
+        let segments = raw.split(separator: "/", omittingEmptySubsequences: true).map { segment in
+            segment.contains("%") ? (String(segment).removingPercentEncoding ?? String(segment)) : String(segment)
+        }
+        return "/" + segments.joined(separator: "/")
     }
 }
