@@ -278,3 +278,23 @@ extension [String: Any] {
         #expect(AuthRateLimitMiddleware.routePath(raw) == expected)
     }
 }
+
+@Suite struct HasherOverloadAPITests {
+    @Test func aFullHashingQueueIs503WithRetryAfterAndCountsNoFailure() async throws {
+        try await TestApp().test { client, identity in
+            let data = try await client.register("ada@example.com")
+            identity.hasher.refuse(with: .overloaded(retryAfterSeconds: 1))
+
+            let login = try await client.login("ada@example.com", "Wrong1234")
+            let register = try await client.send(
+                .post, "/api/v1/auth/register", json: #"{"name":"B","email":"b@example.com","password":"Passw0rd!"}"#)
+
+            #expect(login.status == .serviceUnavailable)
+            #expect(login.headers[.retryAfter] == "1")
+            #expect(login.object["message"] as? String == "Server busy, please retry")
+            #expect(register.status == .serviceUnavailable)
+            let id = try #require(UUID(uuidString: (data["user"] as? [String: Any])?["id"] as? String ?? ""))
+            #expect(try await identity.database.users.find(id: id)?.failedLoginAttempts == 0)
+        }
+    }
+}

@@ -14,17 +14,29 @@ public final class CountingPasswordHasher: PasswordHasher {
     }
 
     private let state = Mutex(Counts())
+    private let refusal = Mutex<DomainError?>(nil)
 
     public init() {}
 
     public var counts: Counts { state.withLock { $0 } }
 
+    /// From now on every call throws `error` (as the real hasher does with `.overloaded` when its queue is full).
+    public func refuse(with error: DomainError) {
+        refusal.withLock { $0 = error }
+    }
+
+    private func checkRefusal() throws {
+        if let error = refusal.withLock({ $0 }) { throw error }
+    }
+
     public func hash(_ password: String) async throws -> String {
+        try checkRefusal()
         state.withLock { $0.hashes += 1 }
         return "fake-v2:" + password
     }
 
     public func verify(_ password: String, against hash: String) async throws -> PasswordCheck {
+        try checkRefusal()
         state.withLock { $0.verifications += 1 }
         if hash == "fake-v2:" + password { return PasswordCheck(matches: true, needsRehash: false) }
         if hash == "fake-v1:" + password { return PasswordCheck(matches: true, needsRehash: true) }
@@ -32,6 +44,7 @@ public final class CountingPasswordHasher: PasswordHasher {
     }
 
     public func verifyDummy(_ password: String) async throws {
+        try checkRefusal()
         state.withLock { $0.dummies += 1 }
     }
 }

@@ -75,7 +75,10 @@ extension AuthService {
         // A wrong current password counts towards the lock, like a wrong login: a stolen access token must not
         // become a way to guess the password.
         try await reserveAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
-        guard try await deps.hasher.verify(current, against: user.passwordHash).matches else {
+        let check = try await checkingReservedAttempt(userID: user.id) {
+            try await deps.hasher.verify(current, against: user.passwordHash)
+        }
+        guard check.matches else {
             try await recordFailedAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
             throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
         }

@@ -69,7 +69,9 @@ public struct AuthService: Sendable {
             throw DomainError.unauthenticated
         }
         try await reserveAttempt(userID: user.id, action: .login, origin: origin, now: now)
-        let check = try await deps.hasher.verify(password, against: user.passwordHash)
+        let check = try await checkingReservedAttempt(userID: user.id) {
+            try await deps.hasher.verify(password, against: user.passwordHash)
+        }
         guard check.matches else {
             try await recordFailedAttempt(userID: user.id, action: .login, origin: origin, now: now)
             throw DomainError.unauthenticated
@@ -126,6 +128,21 @@ public struct AuthService: Sendable {
             return nil
         }
         if let lockedUntil { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
+    }
+
+    /// Runs the password check of a reserved attempt; when the check itself fails (the hasher is overloaded), the
+    /// attempt is given back: no password was tried.
+    func checkingReservedAttempt(userID: UUID, _ check: () async throws -> PasswordCheck) async throws -> PasswordCheck {
+        do {
+            return try await check()
+        } catch {
+            try? await deps.unitOfWork.transaction { repositories in
+                guard var user = try await repositories.users.find(id: userID), user.lockedUntil == nil, user.failedLoginAttempts > 0 else { return }
+                user.failedLoginAttempts -= 1
+                _ = try await repositories.users.update(user)
+            }
+            throw error
+        }
     }
 
     /// Records a wrong password whose attempt `reserveAttempt` already counted; the attempt that reaches the limit
