@@ -1,0 +1,54 @@
+# Throwaway PostgreSQL for the test suite: a cluster in a temporary directory on a free loopback port, owned by an
+# unprivileged user (PostgreSQL refuses to run as root), removed on stop. Exports PORTSIDE_TEST_POSTGRES_URL.
+#
+# Sourced by scripts/test.sh (which provides say, die and apt_install_missing from scripts/lib.sh).
+
+POSTGRES_DIR=""
+POSTGRES_BIN=""
+POSTGRES_OWNER=""
+
+postgres_as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u "$POSTGRES_OWNER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+start_postgres() {
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+        # Only the server binaries: no cluster is created or started by the package itself under CI's policy.
+        apt_install_missing postgresql postgresql-client
+    fi
+    POSTGRES_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    [ -x "$POSTGRES_BIN/initdb" ] || die "PostgreSQL's initdb was not found after installing postgresql"
+
+    POSTGRES_OWNER="$(id -un)"
+    if [ "$(id -u)" -eq 0 ]; then
+        POSTGRES_OWNER=postgres
+        id -u postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
+    fi
+    POSTGRES_DIR="$(mktemp -d /tmp/portside-postgres.XXXXXX)"
+    chown "$POSTGRES_OWNER" "$POSTGRES_DIR"
+    local port
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+
+    postgres_as_owner "$POSTGRES_BIN/initdb" --pgdata="$POSTGRES_DIR/data" --username=portside --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 >"$POSTGRES_DIR/initdb.log" 2>&1 \
+        || { cat "$POSTGRES_DIR/initdb.log"; die "initdb failed"; }
+    # Durability is irrelevant for a throwaway cluster; speed is not.
+    postgres_as_owner "$POSTGRES_BIN/pg_ctl" --pgdata="$POSTGRES_DIR/data" --log="$POSTGRES_DIR/server.log" --wait \
+        -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null || { cat "$POSTGRES_DIR/server.log"; die "PostgreSQL did not start"; }
+    postgres_as_owner "$POSTGRES_BIN/createdb" --host=127.0.0.1 --port="$port" --username=portside portside_test \
+        || die "createdb failed"
+    export PORTSIDE_TEST_POSTGRES_URL="postgres://portside@127.0.0.1:$port/portside_test?sslmode=disable"
+    say "PostgreSQL $("$POSTGRES_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+stop_postgres() {
+    [ -n "$POSTGRES_DIR" ] || return 0
+    postgres_as_owner "$POSTGRES_BIN/pg_ctl" --pgdata="$POSTGRES_DIR/data" --mode=immediate --wait stop >/dev/null 2>&1 || true
+    rm -rf "$POSTGRES_DIR"
+    POSTGRES_DIR=""
+}
