@@ -39,6 +39,8 @@ public enum Portside {
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
                 auditLog: database.auditLog, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
             )
+        case .postgres:
+            throw CommandFailure(message: "PostgreSQL is not wired into this build yet")
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(

@@ -8,6 +8,9 @@ extension Configuration: CustomStringConvertible {
             ("HOST", host),
             ("PORT", String(port)),
             ("DATABASE_URL", databaseDescription),
+            ("DATABASE_POOL_SIZE", String(databasePoolSize)),
+            ("DATABASE_CONNECT_TIMEOUT", ConfigurationValues.describe(databaseConnectTimeout)),
+            ("DATABASE_QUERY_TIMEOUT", ConfigurationValues.describe(databaseQueryTimeout)),
             ("JWT_SECRET", jwtSecret.map { "\($0) (\($0.value.count) characters)" } ?? "(not set)"),
             ("JWT_ISSUER", jwtIssuer),
             ("JWT_AUDIENCE", jwtAudience),
@@ -67,6 +70,8 @@ extension Configuration: CustomStringConvertible {
         switch database {
         case .sqlite(let path): "sqlite:\(path)"
         case .memory: "memory:"
+        case .postgres(let target):
+            "postgres://\(target.username):[redacted]@\(target.host):\(target.port)/\(target.database)?sslmode=\(target.sslMode)"
         }
     }
 }

@@ -24,6 +24,9 @@ extension Configuration {
             port: reader.integer("PORT", default: 8080, in: 0...65535),
             database: reader.database(databaseURL ?? "sqlite:data/portside.sqlite"),
             databaseExplicit: databaseURL != nil,
+            databasePoolSize: reader.integer("DATABASE_POOL_SIZE", default: 10, in: 1...500),
+            databaseConnectTimeout: reader.duration("DATABASE_CONNECT_TIMEOUT", default: "5s", minimum: .milliseconds(100)),
+            databaseQueryTimeout: reader.duration("DATABASE_QUERY_TIMEOUT", default: "10s", minimum: .milliseconds(100)),
             jwtSecret: reader.string("JWT_SECRET").map(Secret.init),
             jwtIssuer: reader.string("JWT_ISSUER") ?? "portside",
             jwtAudience: reader.string("JWT_AUDIENCE") ?? "portside-api",
@@ -204,6 +207,7 @@ private struct Reader {
 
     mutating func database(_ text: String) -> Configuration.Database {
         if text == "memory:" || text == "memory" { return .memory }
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return postgres(text) }
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
@@ -211,7 +215,35 @@ private struct Reader {
         }
         // The URL may hold a password: never echo it.
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        problem("DATABASE_URL", "must be sqlite:PATH or memory: (scheme \"\(scheme)\" is not supported)")
+        problem("DATABASE_URL", "must be postgres://..., sqlite:PATH or memory: (scheme \"\(scheme)\" is not supported)")
         return .memory
+    }
+
+    /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`. Problems name the part that is
+    /// wrong, never the URL (it may hold a password).
+    mutating func postgres(_ text: String) -> Configuration.Database {
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+            problem("DATABASE_URL", "is not a valid postgres:// URL (expected postgres://user:password@host:5432/database)")
+            return .memory
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        let username = components.user.flatMap { $0.removingPercentEncoding } ?? ""
+        var sslMode = "prefer"
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                sslMode = item.value ?? ""
+            default:
+                problem("DATABASE_URL", "the parameter \"\(item.name)\" is not supported (only sslmode)")
+            }
+        }
+        if database.isEmpty || database.contains("/") { problem("DATABASE_URL", "must name one database in its path (postgres://host/database)") }
+        if username.isEmpty { problem("DATABASE_URL", "must name a user (postgres://user@host/database)") }
+        if !["disable", "prefer", "require"].contains(sslMode) { problem("DATABASE_URL", "sslmode must be disable, prefer or require") }
+        let port = components.port ?? 5432
+        if !(1...65535).contains(port) { problem("DATABASE_URL", "the port must be between 1 and 65535") }
+        return .postgres(
+            Configuration.PostgresTarget(url: Secret(text), host: host, port: port, database: database, username: username, sslMode: sslMode)
+        )
     }
 }

@@ -11,6 +11,19 @@ public struct Configuration: Sendable {
     public enum Database: Sendable, Equatable {
         case sqlite(path: String)
         case memory
+        case postgres(PostgresTarget)
+    }
+
+    /// A PostgreSQL `DATABASE_URL`, checked and taken apart; the password only ever inside `url`, a secret.
+    public struct PostgresTarget: Sendable, Equatable {
+        /// The whole URL as given (it may carry the password).
+        public let url: Secret
+        public let host: String
+        public let port: Int
+        public let database: String
+        public let username: String
+        /// `disable`, `prefer` or `require`.
+        public let sslMode: String
     }
 
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -37,6 +50,12 @@ public struct Configuration: Sendable {
     public var database: Database
     /// Whether DATABASE_URL was given explicitly (production demands it).
     public var databaseExplicit: Bool
+    /// PostgreSQL: connections in the pool, per process.
+    public var databasePoolSize: Int
+    /// PostgreSQL: how long opening a connection may take.
+    public var databaseConnectTimeout: Duration
+    /// PostgreSQL: how long one query may take before the request gets a 503.
+    public var databaseQueryTimeout: Duration
     public var jwtSecret: Secret?
     public var jwtIssuer: String
     public var jwtAudience: String
