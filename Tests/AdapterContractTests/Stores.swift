@@ -2,12 +2,13 @@ import Domain
 import Foundation
 import Logging
 import MemoryAdapters
+import PostgresAdapter
 import SQLiteAdapter
 import TestSupport
 
 /// Every adapter of the persistence ports. Each contract test runs once per case, on a fresh, empty store.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    case memory, sqlite
+    case memory, sqlite, postgres
 
     var description: String { rawValue }
 }
@@ -21,12 +22,13 @@ struct Store: Sendable {
     let unitOfWork: any UnitOfWork
 }
 
-/// Builds a fresh store of `kind` (SQLite: a new file, migrated), runs `body`, and closes it.
-func withStore<T: Sendable>(_ kind: StoreKind, _ body: (Store) async throws -> T) async throws -> T {
+/// Builds a fresh store of `kind` (SQLite: a new file, migrated; PostgreSQL: a new schema, migrated), runs `body`,
+/// and closes it.
+func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async throws {
     switch kind {
     case .memory:
         let database = MemoryDatabase()
-        return try await body(
+        try await body(
             Store(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
                 auditLog: database.auditLog, unitOfWork: database
@@ -35,17 +37,25 @@ func withStore<T: Sendable>(_ kind: StoreKind, _ body: (Store) async throws -> T
     case .sqlite:
         let database = try await openMigratedSQLite()
         do {
-            let result = try await body(
+            try await body(
                 Store(
                     examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
                     auditLog: database.auditLog, unitOfWork: database
                 )
             )
             await database.close()
-            return result
         } catch {
             await database.close()
             throw error
+        }
+    case .postgres:
+        try await withMigratedPostgres { database in
+            try await body(
+                Store(
+                    examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                    auditLog: database.auditLog, unitOfWork: database
+                )
+            )
         }
     }
 }

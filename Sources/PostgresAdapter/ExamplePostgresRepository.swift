@@ -1,0 +1,85 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// `ExampleRepository` on PostgreSQL. Every statement is written out in full; values enter only as bound parameters.
+struct ExamplePostgresRepository: ExampleRepository {
+    let executor: PostgresExecutor
+
+    func insert(_ example: Example) async throws {
+        try await executor.execute(
+            """
+            INSERT INTO examples (id, owner_id, name, description, created_at, updated_at)
+            VALUES (\(example.id), \(example.ownerID), \(text: example.name), \(text: example.description), \(time: example.createdAt),
+                \(time: example.updatedAt))
+            """
+        )
+    }
+
+    func find(id: UUID) async throws -> Example? {
+        let rows = try await executor.read(
+            """
+            SELECT id, owner_id, name, description, created_at, updated_at FROM examples WHERE id = \(id) AND deleted_at IS NULL
+            """
+        )
+        return try rows.first.map { row in
+            var reader = RowReader(row)
+            return try Self.example(&reader)
+        }
+    }
+
+    func list(search: String?, page: PageRequest) async throws -> Page<Example> {
+        let pattern = search.map(StoredText.containing)
+        // One statement, so the count and the page come from one snapshot (`total` always agrees with the items):
+        // the count is one row, the page joins it (no page rows: one row of NULLs).
+        let rows = try await executor.read(
+            """
+            SELECT matching.total, page.id, page.owner_id, page.name, page.description, page.created_at, page.updated_at
+            FROM (
+                SELECT count(*) AS total FROM examples
+                WHERE deleted_at IS NULL AND (\(pattern)::text IS NULL OR lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\'
+                    OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
+            ) AS matching
+            LEFT JOIN LATERAL (
+                SELECT id, owner_id, name, description, created_at, updated_at FROM examples
+                WHERE deleted_at IS NULL AND (\(pattern)::text IS NULL OR lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\'
+                    OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
+                ORDER BY created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
+            ) AS page ON true
+            ORDER BY page.created_at DESC, page.id DESC
+            """
+        )
+        var total = 0
+        var items: [Example] = []
+        for row in rows {
+            var reader = RowReader(row)
+            total = try reader.int()
+            if !reader.nextIsNull { items.append(try Self.example(&reader)) }
+        }
+        return Page(items: items, total: total, request: page)
+    }
+
+    func update(_ example: Example) async throws -> Bool {
+        try await executor.execute(
+            """
+            UPDATE examples SET name = \(text: example.name), description = \(text: example.description), updated_at = \(time: example.updatedAt)
+            WHERE id = \(example.id) AND deleted_at IS NULL
+            """
+        ) == 1
+    }
+
+    func softDelete(id: UUID, at date: Date) async throws -> Bool {
+        try await executor.execute("UPDATE examples SET deleted_at = \(time: date) WHERE id = \(id) AND deleted_at IS NULL") == 1
+    }
+
+    private static func example(_ reader: inout RowReader) throws -> Example {
+        Example(
+            id: try reader.next(UUID.self),
+            ownerID: try reader.next(UUID?.self),
+            name: try reader.text(),
+            description: try reader.optionalText(),
+            createdAt: try reader.time(),
+            updatedAt: try reader.time()
+        )
+    }
+}

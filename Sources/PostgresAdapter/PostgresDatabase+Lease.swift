@@ -1,0 +1,76 @@
+import Domain
+import PostgresNIO
+import Synchronization
+
+extension PostgresDatabase {
+    /// Runs `body` with a connection of the pool, waiting at most `queryTimeout` for one.
+    ///
+    /// The pool itself waits for a connection as long as it keeps trying to open one (a minute when the server is
+    /// down), and its lease cannot be given a deadline. So a child task takes the lease and holds it while this task
+    /// uses the connection, and a second child gives up on the lease when the time is over: the request then gets a
+    /// 503 in seconds. Once leased, the connection is the caller's until `body` returns, whatever the clock says;
+    /// the server's `statement_timeout` bounds each statement.
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let lease = LeaseState()
+        let (events, announce) = AsyncStream.makeStream(of: LeaseEvent.self)
+        let (finished, finish) = AsyncStream.makeStream(of: Never.self)
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { [client] in
+                do {
+                    try await client.withConnection { connection in
+                        guard lease.claim() else { return }
+                        announce.yield(.leased(connection))
+                        // Held until the caller is done with it (the stream finishes) or the caller's task is cancelled.
+                        for await _ in finished {}
+                    }
+                } catch {
+                    announce.yield(.failed(error))
+                }
+            }
+            group.addTask { [queryTimeout] in
+                try? await Task.sleep(for: queryTimeout)
+                if lease.expire() { announce.yield(.failed(PostgresLeaseTimeout())) }
+            }
+            defer {
+                finish.finish()
+                group.cancelAll()
+            }
+            var iterator = events.makeAsyncIterator()
+            switch await iterator.next() {
+            case .leased(let connection): return try await body(connection)
+            case .failed(let error): throw error
+            case nil: throw CancellationError()
+            }
+        }
+    }
+}
+
+private enum LeaseEvent: Sendable {
+    case leased(PostgresConnection)
+    case failed(any Error)
+}
+
+/// Whether the lease arrived before the deadline: exactly one of `claim` and `expire` succeeds.
+private final class LeaseState: Sendable {
+    private enum Phase {
+        case waiting, leased, expired
+    }
+
+    private let phase = Mutex(Phase.waiting)
+
+    func claim() -> Bool { move(to: .leased) }
+    func expire() -> Bool { move(to: .expired) }
+
+    private func move(to next: Phase) -> Bool {
+        phase.withLock { phase in
+            guard phase == .waiting else { return false }
+            phase = next
+            return true
+        }
+    }
+}
+
+/// No connection of the pool became free within the query timeout.
+struct PostgresLeaseTimeout: Error, CustomStringConvertible {
+    var description: String { "no database connection became available within the query timeout" }
+}

@@ -1,0 +1,51 @@
+import Domain
+import Logging
+import PostgresNIO
+
+/// Where a repository's statements run: on a connection of the pool, leased per statement, or on the connection of
+/// the transaction the repository was handed in.
+struct PostgresExecutor: Sendable {
+    enum Target: Sendable {
+        case pool(PostgresDatabase)
+        case transaction(PostgresConnection)
+    }
+
+    let target: Target
+    let logger: Logger
+
+    var isTransaction: Bool {
+        if case .transaction = target { return true }
+        return false
+    }
+
+    /// Runs a statement that changes nothing and returns its rows.
+    @discardableResult
+    func read(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await run(query, writes: false).rows
+    }
+
+    /// Runs a statement that changes rows and returns the rows it returns (`RETURNING`).
+    @discardableResult
+    func write(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await run(query, writes: true).rows
+    }
+
+    /// Runs a statement that changes rows and returns how many it changed.
+    @discardableResult
+    func execute(_ query: PostgresQuery) async throws -> Int {
+        try await run(query, writes: true).metadata.rows ?? 0
+    }
+
+    private func run(_ query: PostgresQuery, writes: Bool) async throws -> PostgresQueryResult {
+        try await PostgresFailure.translating(logger: logger) {
+            switch target {
+            case .transaction(let connection):
+                return try await connection.query(query, logger: logger).get()
+            case .pool(let database):
+                // A write beside the caller's own transaction could wait for rows that transaction holds, forever.
+                if writes { try await database.refuseInsideTransaction() }
+                return try await database.withConnection { connection in try await connection.query(query, logger: logger).get() }
+            }
+        }
+    }
+}
