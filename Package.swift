@@ -97,6 +97,7 @@ let package = Package(
                 "Domain",
                 "HTTPAdapter",
                 "SQLiteAdapter",
+                "PostgresAdapter",
                 "MemoryAdapters",
                 "SystemAdapters",
                 "CryptoAdapters",

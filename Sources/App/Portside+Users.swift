@@ -13,25 +13,42 @@ extension Portside {
         let persistence = try await openPersistence(configuration, logger: logger)
         do {
             if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
-            let clock = SystemClock()
-            let identity = try await makeIdentity(
-                configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger)
-            let user: User
-            do {
-                user = try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password)
-            } catch let error as DomainError {
-                await identity.hasher.shutdown()
-                throw CommandFailure(message: describe(error))
-            } catch {
-                await identity.hasher.shutdown()
-                throw error
+            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
+            let user = try await withRunning(persistence) {
+                let clock = SystemClock()
+                // No token is issued here, so an unset JWT_SECRET needs no warning.
+                var configuration = configuration
+                if configuration.jwtSecret == nil { configuration.jwtSecret = Secret(SecureTokenGenerator().makeToken()) }
+                let identity = try await makeIdentity(
+                    configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger
+                )
+                do {
+                    let user = try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password)
+                    await identity.hasher.shutdown()
+                    return user
+                } catch let error as DomainError {
+                    await identity.hasher.shutdown()
+                    throw CommandFailure(message: describe(error))
+                } catch {
+                    await identity.hasher.shutdown()
+                    throw error
+                }
             }
-            await identity.hasher.shutdown()
             await persistence.close()
             return (user.id.uuidString.lowercased(), user.email)
         } catch {
             await persistence.close()
             throw error
+        }
+    }
+
+    /// Runs `body` while the database's service runs (a PostgreSQL pool only serves queries while it runs), then
+    /// stops it.
+    static func withRunning<T: Sendable>(_ persistence: Persistence, _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let service = persistence.service { group.addTask { try await service.run() } }
+            defer { group.cancelAll() }
+            return try await body()
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPAdapter
 import Logging
 import MemoryAdapters
+import PostgresAdapter
 import SQLiteAdapter
 import ServiceLifecycle
 import SystemAdapters
@@ -39,8 +40,15 @@ public enum Portside {
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
                 auditLog: database.auditLog, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
             )
-        case .postgres:
-            throw CommandFailure(message: "PostgreSQL is not wired into this build yet")
+        case .postgres(let target):
+            let database = PostgresDatabase(
+                url: try PostgresURL(target.url.value), poolSize: configuration.databasePoolSize,
+                connectTimeout: configuration.databaseConnectTimeout, queryTimeout: configuration.databaseQueryTimeout, logger: logger
+            )
+            return Persistence(
+                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
+                auditLog: database.auditLog, unitOfWork: database, check: database, service: database, sqlite: nil, close: {}
+            )
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(
@@ -62,6 +70,7 @@ public enum Portside {
         let persistence = try await openPersistence(configuration, logger: logger)
         do {
             if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
+            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
         } catch {
             await persistence.close()
             throw error
