@@ -15,6 +15,13 @@ public struct PostgresMigrationStatus: Sendable, Equatable {
     public let name: String
     public let state: State
     public let appliedAt: Date?
+
+    public init(version: Int, name: String, state: State, appliedAt: Date?) {
+        self.version = version
+        self.name = name
+        self.state = state
+        self.appliedAt = appliedAt
+    }
 }
 
 /// Why migrations cannot run. Each message names the file concerned.

@@ -72,3 +72,27 @@ extension UnitOfWorkContractTests {
         }
     }
 }
+
+extension UnitOfWorkContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func aUserReadInsideATransactionStaysLockedSoNoUpdateIsLost(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.users.insert(user(1))
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 1...10 {
+                    group.addTask {
+                        try await store.unitOfWork.transaction { repositories in
+                            guard var current = try await repositories.users.find(id: uuid(1)) else { return }
+                            current.failedLoginAttempts += 1
+                            _ = try await repositories.users.update(current)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            #expect(try await store.users.find(id: uuid(1))?.failedLoginAttempts == 10)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Domain
+import Foundation
+import TestSupport
+import Testing
+
+@testable import PostgresAdapter
+
+/// What the PostgreSQL adapter adds to the contracts: URLs, an unreachable server, text PostgreSQL cannot hold as it
+/// is, and transactions that a failed statement aborted.
+@Suite struct PostgresDatabaseTests {
+    @Test func urlsAreTakenApartWithCredentialsDecoded() throws {
+        let url = try PostgresURL("postgresql://app%40prod:p%40ss%2Fw%3Ard@db.internal:6432/portside?sslmode=require")
+
+        #expect(
+            url == PostgresURL(host: "db.internal", port: 6432, username: "app@prod", password: "p@ss/w:rd", database: "portside", sslMode: .require))
+        #expect(url.description == "postgres://app@prod:***@db.internal:6432/portside?sslmode=require")
+        #expect(try PostgresURL("postgres://me@localhost/db") == PostgresURL(host: "localhost", username: "me", password: nil, database: "db"))
+    }
+
+    @Test(arguments: [
+        "mysql://user:hunter2@host/db", "postgres://user:hunter2@/db", "postgres://:hunter2@host/db", "postgres://user:hunter2@host",
+        "postgres://user:hunter2@host/db/extra", "postgres://user:hunter2@host/db?sslmode=verify-full", "postgres://user:hunter2@host/db?x=1",
+        "postgres://user:hunter2@host:70000/db", "not a url hunter2",
+    ])
+    func badURLsAreRefusedWithoutShowingThePassword(text: String) {
+        #expect {
+            _ = try PostgresURL(text)
+        } throws: { error in
+            "\(error)".hasPrefix("the PostgreSQL URL") && !"\(error)".contains("hunter2")
+        }
+    }
+
+    @Test func anUnreachableServerIsUnavailableWithinTheQueryTimeout() async throws {
+        let url = PostgresURL(host: "127.0.0.1", port: try freePort(), username: "nobody", password: "secret", database: "none", sslMode: .disable)
+        let database = PostgresDatabase(url: url, poolSize: 1, connectTimeout: .seconds(1), queryTimeout: .seconds(1), logger: postgresLogger)
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            await #expect(throws: DomainError.unavailable("database")) { try await database.ping() }
+            await #expect(throws: DomainError.unavailable("database")) {
+                try await database.unitOfWork.transaction { repositories in try await repositories.examples.insert(example(1)) }
+            }
+        }
+
+        #expect(clock.now - started < .seconds(5))
+    }
+
+    @Test(arguments: ["", "plain", "nul\u{0}inside", "\u{0}", "\u{FFFF}", "\u{FFFF}0", "\u{0}\u{FFFF}\u{0}0", "é\u{FFFF}\u{FFFF}x"])
+    func storedTextRoundTripsEveryString(text: String) {
+        #expect(StoredText.decode(StoredText.encode(text)) == text)
+        #expect(!StoredText.encode(text).unicodeScalars.contains("\u{0}"))
+    }
+
+    @Test func textPostgreSQLCannotHoldAsItIsComesBackAndIsFound() async throws {
+        try await withMigratedPostgres { database in
+            let odd = example(1, name: "a\u{0}b \u{FFFF} 100%", description: "\u{0}", at: 1)
+            try await database.examples.insert(odd)
+            try await database.examples.insert(example(2, name: "a0b", at: 2))
+
+            #expect(try await database.examples.find(id: odd.id) == odd)
+            #expect(try await database.examples.list(search: "\u{FFFF} 1", page: PageRequest(page: 1, limit: 10)).items == [odd])
+            #expect(try await database.examples.list(search: "a\u{0}B", page: PageRequest(page: 1, limit: 10)).items == [odd])
+        }
+    }
+
+    @Test func aTransactionWhoseStatementFailedIsRolledBackEvenIfTheWorkCarriesOn() async throws {
+        try await withMigratedPostgres { database in
+            try await database.users.insert(user(1, email: "taken@example.com"))
+
+            await #expect(throws: PostgresTransactionRolledBack.self) {
+                try await database.unitOfWork.transaction { repositories in
+                    try await repositories.examples.insert(example(1))
+                    try? await repositories.users.insert(user(2, email: "taken@example.com"))
+                }
+            }
+            #expect(try await database.examples.find(id: example(1).id) == nil)
+        }
+    }
+
+    @Test func aPageBeyondTheEndStillCarriesTheTotal() async throws {
+        try await withMigratedPostgres { database in
+            for number in 1...3 { try await database.auditLog.record(auditEvent(number, at: Int64(number))) }
+            try await database.users.insert(user(1))
+
+            let events = try await database.auditLog.list(filter: AuditFilter(), page: PageRequest(page: 9, limit: 10))
+            let users = try await database.users.list(search: nil, role: nil, page: PageRequest(page: 9, limit: 10))
+
+            #expect(events.items.isEmpty)
+            #expect(events.total == 3)
+            #expect(users.items.isEmpty)
+            #expect(users.total == 1)
+        }
+    }
+}
+
+extension PostgresAdapter.PostgresDatabase {
+    fileprivate var unitOfWork: any UnitOfWork { self }
+}
