@@ -37,12 +37,31 @@ struct MailDrop: Sendable {
 }
 
 @Suite struct IdentityJourneyTests {
-    @Test func aNewUsersWholeJourneyOverTheWire() async throws {
+    enum Database: String, CaseIterable, Sendable {
+        case sqlite, postgres
+    }
+
+    @Test(arguments: Database.allCases)
+    func aNewUsersWholeJourneyOverTheWire(database: Database) async throws {
         let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portside-mail-\(UUID().uuidString)")
         let mail = MailDrop(directory: mailDirectory)
-        let environment = [
+        var environment = [
             "MAIL_URL": "file:\(mailDirectory.path)", "PUBLIC_BASE_URL": "https://app.example.com", "REQUIRE_EMAIL_VERIFICATION": "true",
         ]
+        var postgresURL: String?
+        if database == .postgres {
+            postgresURL = try PostgresTestDatabase.create()
+            guard let postgresURL else {
+                if PostgresTestDatabase.isRequired {
+                    Issue.record("PORTSIDE_TEST_POSTGRES_URL is not set under CI")
+                } else {
+                    print(PostgresTestDatabase.skipMessage)
+                }
+                return
+            }
+            environment["DATABASE_URL"] = postgresURL
+        }
+        defer { if let postgresURL { PostgresTestDatabase.drop(postgresURL) } }
         try await LiveServer.with(environment) { server in
             let api = JourneyClient(port: server.port)
 
