@@ -13,15 +13,15 @@ extension PostgresDatabase {
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         let (events, announce) = AsyncStream.makeStream(of: LeaseEvent.self)
-        let (finished, finish) = AsyncStream.makeStream(of: Never.self)
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { [client] in
                 do {
                     try await client.withConnection { connection in
                         guard lease.claim() else { return }
                         announce.yield(.leased(connection))
-                        // Held until the caller is done with it (the stream finishes) or the caller's task is cancelled.
-                        for await _ in finished {}
+                        // Held until the caller gives it back, even when the caller's task is cancelled: a connection
+                        // in the middle of a transaction must not serve anyone else.
+                        await lease.waitUntilGivenBack()
                     }
                 } catch {
                     announce.yield(.failed(error))
@@ -32,7 +32,7 @@ extension PostgresDatabase {
                 if lease.expire() { announce.yield(.failed(PostgresLeaseTimeout())) }
             }
             defer {
-                finish.finish()
+                lease.giveBack()
                 group.cancelAll()
             }
             var iterator = events.makeAsyncIterator()
@@ -50,23 +50,50 @@ private enum LeaseEvent: Sendable {
     case failed(any Error)
 }
 
-/// Whether the lease arrived before the deadline: exactly one of `claim` and `expire` succeeds.
+/// Whether the lease arrived before the deadline (exactly one of `claim` and `expire` succeeds), and when the caller
+/// gives the connection back.
 private final class LeaseState: Sendable {
     private enum Phase {
         case waiting, leased, expired
     }
 
-    private let phase = Mutex(Phase.waiting)
+    private struct State {
+        var phase = Phase.waiting
+        var givenBack = false
+        var holder: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     func claim() -> Bool { move(to: .leased) }
     func expire() -> Bool { move(to: .expired) }
 
     private func move(to next: Phase) -> Bool {
-        phase.withLock { phase in
-            guard phase == .waiting else { return false }
-            phase = next
+        state.withLock { state in
+            guard state.phase == .waiting else { return false }
+            state.phase = next
             return true
         }
+    }
+
+    /// Returns once `giveBack` was called (before or after); cancellation does not end the wait.
+    func waitUntilGivenBack() async {
+        await withCheckedContinuation { continuation in
+            let givenBack = state.withLock { state in
+                if !state.givenBack { state.holder = continuation }
+                return state.givenBack
+            }
+            if givenBack { continuation.resume() }
+        }
+    }
+
+    func giveBack() {
+        let holder = state.withLock { state in
+            state.givenBack = true
+            defer { state.holder = nil }
+            return state.holder
+        }
+        holder?.resume()
     }
 }
 
