@@ -109,11 +109,19 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
         try await marker.withLock {}
     }
 
+    /// `prefer` encrypts when the server offers TLS without checking its certificate, as libpq does: a connection
+    /// that would fall back to plain text gains nothing from a check an attacker can avoid by refusing TLS. `require`
+    /// verifies the certificate and the host name.
     private static func tls(_ mode: PostgresURL.SSLMode) -> PostgresClient.Configuration.TLS {
         switch mode {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .disable:
+            return .disable
+        case .prefer:
+            var opportunistic = TLSConfiguration.makeClientConfiguration()
+            opportunistic.certificateVerification = .none
+            return .prefer(opportunistic)
+        case .require:
+            return .require(.makeClientConfiguration())
         }
     }
 

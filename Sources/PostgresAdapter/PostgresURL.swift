@@ -8,7 +8,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public enum SSLMode: String, Sendable, CaseIterable {
         /// Plain TCP.
         case disable
-        /// TLS when the server offers it (and its certificate checks out), plain TCP otherwise.
+        /// TLS when the server offers it, plain TCP otherwise. The certificate is not checked (as with libpq): a
+        /// connection that accepts plain text cannot be protected from an active attacker anyway.
         case prefer
         /// TLS or no connection. The server's certificate is verified against the system's trusted roots and the
         /// host name (libpq calls this `verify-full`).

@@ -150,6 +150,23 @@ import Testing
         }
     }
 
+    @Test func scriptsSplitOnlyBetweenStatements() {
+        let script = """
+            -- leading; comment
+            CREATE TABLE a (x text DEFAULT 'a;b', "odd;name" text);
+            CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $fn$ SELECT 'x;' || $1; $fn$;
+            /* block; /* nested; */ */ INSERT INTO a VALUES (E'q\\';', $$y;$$);
+            ;
+            """
+
+        let statements = SQLScript.statements(in: script)
+
+        #expect(statements.count == 3)
+        #expect(statements.first?.hasSuffix(#""odd;name" text)"#) == true)
+        #expect(statements.dropFirst().first?.hasSuffix("$fn$") == true)
+        #expect(statements.last?.hasSuffix("$$y;$$)") == true)
+    }
+
     @Test func theShippedMigrationsMirrorSQLitesAndApplyCleanly() async throws {
         let sqliteNames = try FileManager.default.contentsOfDirectory(atPath: packageRoot().appendingPathComponent("migrations/sqlite").path)
         let postgresNames = try FileManager.default.contentsOfDirectory(atPath: postgresMigrations)
