@@ -55,6 +55,9 @@ spec="$(mktemp --suffix=.json)"
 "$PORTSIDE_ROOT/.build/debug/portside" openapi > "$spec"
 "$venv/bin/openapi-spec-validator" "$spec" || status=1
 
+say "checking the PostgreSQL backup and restore procedure"
+bash "$PORTSIDE_ROOT/scripts/backup-restore-check.sh" || status=1
+
 summary="$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? (passed|failed)' "$log" | tail -n 1 || true)"
 total="$(printf '%s' "$summary" | grep -Eo '[0-9]+' | head -n 1 || true)"
 failed="$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)"
