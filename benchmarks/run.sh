@@ -4,6 +4,7 @@
 # against the raw Argon2id hash rate of this machine, and /health/live latency while a login flood runs.
 #
 #   benchmarks/run.sh                 # build, start, seed, measure, stop
+#   DATABASE=postgres benchmarks/run.sh   # the same routes on a throwaway PostgreSQL on this machine
 #   DURATION=30s CONNECTIONS=128 benchmarks/run.sh
 #
 # Request logging is switched off (LOG_LEVEL=warning) and the rate limit raised, so the numbers measure the
@@ -12,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$PORTSIDE_ROOT"
 
 DURATION="${DURATION:-15s}"
+DATABASE="${DATABASE:-sqlite}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 
@@ -27,12 +29,25 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 server_pid=""
 cleanup() {
     [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [ "$DATABASE" = postgres ] && stop_postgres
     rm -rf "$workdir"
 }
 trap cleanup EXIT
 
-say "starting portside on 127.0.0.1:$port (SQLite in $workdir)"
-APP_ENV=development PORT="$port" HOST=127.0.0.1 DATABASE_URL="sqlite:$workdir/bench.sqlite" \
+case "$DATABASE" in
+    sqlite) database_url="sqlite:$workdir/bench.sqlite" ;;
+    postgres)
+        # The same throwaway cluster the tests use (scripts/services/postgres.sh), on this machine: it shares the
+        # two cores with the server and wrk, as the targets assume.
+        source "$PORTSIDE_ROOT/scripts/services/postgres.sh"
+        start_postgres
+        database_url="$PORTSIDE_TEST_POSTGRES_URL"
+        ;;
+    *) die "DATABASE must be sqlite or postgres" ;;
+esac
+
+say "starting portside on 127.0.0.1:$port ($DATABASE)"
+APP_ENV=development PORT="$port" HOST=127.0.0.1 DATABASE_URL="$database_url" \
     MIGRATIONS_DIR="$PORTSIDE_ROOT/migrations" LOG_LEVEL=warning RATE_LIMIT_MAX=1000000000 AUTH_RATE_LIMIT_MAX=1000000000 \
     MAIL_URL=memory: REQUIRE_EMAIL_VERIFICATION=false JWT_SECRET="benchmark-secret-benchmark-secret-0123456789" \
     "$binary" serve > "$workdir/server.log" 2>&1 &
@@ -88,6 +103,9 @@ say "measuring: $THREADS wrk threads, $CONNECTIONS connections, $DURATION each (
 measure "GET /api/v1/health/live" "/api/v1/health/live"
 measure "GET /api/v1/examples?limit=10" "/api/v1/examples?limit=10"
 measure "GET /api/v1/users/me (bearer)" "/api/v1/users/me" -H "Authorization: Bearer $token"
+
+# Logins measure Argon2id, which does not depend on the database: measured once, on SQLite.
+[ "$DATABASE" = sqlite ] || exit 0
 
 # The raw Argon2id hash rate of this machine with the same parameters and threads: the ceiling for logins. It is
 # measured right before and right after the login run, since a shared machine drifts.
