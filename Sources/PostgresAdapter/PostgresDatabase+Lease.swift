@@ -9,7 +9,7 @@ extension PostgresDatabase {
     /// down), and its lease cannot be given a deadline. So a child task takes the lease and holds it while this task
     /// uses the connection, and a second child gives up on the lease when the time is over: the request then gets a
     /// 503 in seconds. Once leased, the connection is the caller's until `body` returns, whatever the clock says;
-    /// the server's `statement_timeout` bounds each statement.
+    /// each statement is bounded by the server's `statement_timeout` and, when the server stops answering, by `answer`.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         let (events, announce) = AsyncStream.makeStream(of: LeaseEvent.self)

@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// `PostgresClient`), the repositories on it, and transactions on one connection.
 ///
 /// It is a service: `run()` runs the pool, and queries wait for it. Failures to reach the server (refused, closed or
-/// timed-out connections, a pool that cannot connect, a statement over the query timeout) are thrown as
-/// `DomainError.unavailable("database")`, which HTTP answers with 503; the log gets the detail.
+/// timed-out connections, a pool that cannot connect, a statement over the query timeout, a server that stops
+/// answering) are thrown as `DomainError.unavailable("database")`, which HTTP answers with 503; the log gets the detail.
 public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     public let name = "database"
     let client: PostgresClient
@@ -71,8 +71,8 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
         let marker = AsyncLock()
         return try await PostgresFailure.translating(logger: logger) {
             try await withConnection { connection in
-                let executor = PostgresExecutor(target: .transaction(connection), logger: logger)
-                _ = try await connection.query("BEGIN", logger: logger).get()
+                let executor = PostgresExecutor(target: .transaction(connection, of: self), logger: logger)
+                _ = try await answer("BEGIN", on: connection)
                 do {
                     let result = try await marker.withLock {
                         try await Self.$openTransactions.withValue(Self.openTransactions.merging([ObjectIdentifier(self): marker]) { $1 }) {
@@ -88,11 +88,11 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
                         }
                     }
                     // COMMIT of a transaction that a failed statement aborted answers ROLLBACK, not an error.
-                    let commit = try await connection.query("COMMIT", logger: logger).get()
+                    let commit = try await answer("COMMIT", on: connection)
                     guard commit.metadata.command == "COMMIT" else { throw PostgresTransactionRolledBack() }
                     return result
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger).get()
+                    _ = try? await answer("ROLLBACK", on: connection)
                     throw error
                 }
             }

@@ -7,7 +7,7 @@ import PostgresNIO
 struct PostgresExecutor: Sendable {
     enum Target: Sendable {
         case pool(PostgresDatabase)
-        case transaction(PostgresConnection)
+        case transaction(PostgresConnection, of: PostgresDatabase)
     }
 
     let target: Target
@@ -39,12 +39,12 @@ struct PostgresExecutor: Sendable {
     private func run(_ query: PostgresQuery, writes: Bool) async throws -> PostgresQueryResult {
         try await PostgresFailure.translating(logger: logger) {
             switch target {
-            case .transaction(let connection):
-                return try await connection.query(query, logger: logger).get()
+            case .transaction(let connection, let database):
+                return try await database.answer(query, on: connection)
             case .pool(let database):
                 // A write beside the caller's own transaction could wait for rows that transaction holds, forever.
                 if writes { try await database.refuseInsideTransaction() }
-                return try await database.withConnection { connection in try await connection.query(query, logger: logger).get() }
+                return try await database.withConnection { connection in try await database.answer(query, on: connection) }
             }
         }
     }

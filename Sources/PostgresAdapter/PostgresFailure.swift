@@ -25,7 +25,7 @@ enum PostgresFailure {
 
     static func isUnavailable(_ error: any Error) -> Bool {
         switch error {
-        case is PostgresLeaseTimeout, is ConnectionPoolError:
+        case is PostgresLeaseTimeout, is PostgresNoAnswer, is ConnectionPoolError:
             return true
         case let error as PSQLError:
             switch error.code {
