@@ -22,16 +22,17 @@ extension Portside {
                 let identity = try await makeIdentity(
                     configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), logger: logger
                 )
+                let created: Result<User, any Error>
                 do {
-                    let user = try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password)
-                    await identity.hasher.shutdown()
-                    return user
-                } catch let error as DomainError {
-                    await identity.hasher.shutdown()
-                    throw CommandFailure(message: describe(error))
+                    created = .success(try await UserService(identity.dependencies).createAdministrator(name: name, email: email, password: password))
                 } catch {
-                    await identity.hasher.shutdown()
-                    throw error
+                    created = .failure(error)
+                }
+                await identity.hasher.shutdown()
+                do {
+                    return try created.get()
+                } catch let error as DomainError {
+                    throw CommandFailure(message: describe(error))
                 }
             }
             await persistence.close()

@@ -114,13 +114,7 @@ public struct AuthService: Sendable {
                 return until
             }
             if user.failedLoginAttempts >= lockout.maximumAttempts {
-                let until = now.addingTimeInterval(lockout.duration)
-                user.lockedUntil = until
-                user.failedLoginAttempts = 0
-                user.updatedAt = max(now, user.updatedAt)
-                _ = try await repositories.users.update(user)
-                try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
-                return until
+                return try await lock(&user, origin: origin, now: now, in: repositories)
             }
             user.failedLoginAttempts += 1
             user.updatedAt = max(now, user.updatedAt)
@@ -154,15 +148,20 @@ public struct AuthService: Sendable {
             try await deps.audit(
                 action, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
             guard user.lockedUntil == nil, user.failedLoginAttempts >= lockout.maximumAttempts else { return user.lockedUntil }
-            let until = now.addingTimeInterval(lockout.duration)
-            user.lockedUntil = until
-            user.failedLoginAttempts = 0
-            user.updatedAt = max(now, user.updatedAt)
-            _ = try await repositories.users.update(user)
-            try await deps.audit(.lock, actor: userID, target: userID, origin: origin, at: now, in: repositories.auditLog)
-            return until
+            return try await lock(&user, origin: origin, now: now, in: repositories)
         }
         if let lockedUntil, lockedUntil > now { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
+    }
+
+    /// Locks `user` for `LOCKOUT_DURATION` from `now`, starting the count afresh, and audits it; returns the end.
+    private func lock(_ user: inout User, origin: RequestOrigin, now: Date, in repositories: Repositories) async throws -> Date {
+        let until = now.addingTimeInterval(deps.settings.lockout.duration)
+        user.lockedUntil = until
+        user.failedLoginAttempts = 0
+        user.updatedAt = max(now, user.updatedAt)
+        _ = try await repositories.users.update(user)
+        try await deps.audit(.lock, actor: user.id, target: user.id, origin: origin, at: now, in: repositories.auditLog)
+        return until
     }
 
     /// A new session for `userID` and the refresh token that belongs to it.
