@@ -17,11 +17,7 @@ struct ExamplePostgresRepository: ExampleRepository {
     }
 
     func find(id: UUID) async throws -> Example? {
-        let rows = try await executor.read(
-            """
-            SELECT id, owner_id, name, description, created_at, updated_at FROM examples WHERE id = \(id) AND deleted_at IS NULL
-            """
-        )
+        let rows = try await executor.read(ExampleByIDStatement(id: id))
         return try rows.first.map { row in
             var reader = RowReader(row)
             return try Self.example(&reader)
@@ -29,26 +25,34 @@ struct ExamplePostgresRepository: ExampleRepository {
     }
 
     func list(search: String?, page: PageRequest) async throws -> Page<Example> {
-        let pattern = search.map(StoredText.containing)
-        // One statement, so the count and the page come from one snapshot (`total` always agrees with the items):
-        // the count is one row, the page joins it (no page rows: one row of NULLs).
+        guard let search else {
+            return try Self.page(try await executor.read(ExamplePageStatement(limit: page.limit, offset: page.offset)), request: page)
+        }
+        let pattern = StoredText.containing(search)
+        // As `ExamplePageStatement`, with the search: one statement, so the count and the page come from one snapshot
+        // (`total` always agrees with the items). Unnamed, since a search scans the table anyway.
         let rows = try await executor.read(
             """
             SELECT matching.total, page.id, page.owner_id, page.name, page.description, page.created_at, page.updated_at
             FROM (
                 SELECT count(*) AS total FROM examples
-                WHERE deleted_at IS NULL AND (\(pattern)::text IS NULL OR lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\'
-                    OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
+                WHERE deleted_at IS NULL
+                    AND (lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\' OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
             ) AS matching
             LEFT JOIN LATERAL (
                 SELECT id, owner_id, name, description, created_at, updated_at FROM examples
-                WHERE deleted_at IS NULL AND (\(pattern)::text IS NULL OR lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\'
-                    OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
+                WHERE deleted_at IS NULL
+                    AND (lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\' OR lower(description COLLATE "C") LIKE \(pattern) ESCAPE '\\')
                 ORDER BY created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
             ) AS page ON true
             ORDER BY page.created_at DESC, page.id DESC
             """
         )
+        return try Self.page(rows, request: page)
+    }
+
+    /// The page of a list statement: every row carries the total, followed by an example or NULLs.
+    private static func page(_ rows: [PostgresRow], request: PageRequest) throws -> Page<Example> {
         var total = 0
         var items: [Example] = []
         for row in rows {
@@ -56,7 +60,7 @@ struct ExamplePostgresRepository: ExampleRepository {
             total = try reader.int()
             if !reader.nextIsNull { items.append(try Self.example(&reader)) }
         }
-        return Page(items: items, total: total, request: page)
+        return Page(items: items, total: total, request: request)
     }
 
     func update(_ example: Example) async throws -> Bool {

@@ -15,14 +15,34 @@ extension PostgresDatabase {
     /// connection that has just closed (the pool can hand one out before it notices) is dropped by PostgresNIO without
     /// failing. So the wait has a deadline of its own, and a late connection is closed for the pool to replace.
     func answer(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> PostgresQueryResult {
+        try await awaitingAnswer(on: connection) { connection.query(query, logger: logger) }
+    }
+
+    /// Runs a prepared statement on `connection`, preparing it first when this connection has not yet, and collects its
+    /// rows, with the same deadline as `answer(_:on:)`.
+    func answer<Statement: PreparedRead>(_ statement: Statement, on connection: PostgresConnection) async throws -> [PostgresRow] {
+        try await awaitingAnswer(on: connection) { [logger] in
+            connection.eventLoop.makeFutureWithTask {
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
+        }
+    }
+
+    /// Waits for the answer `start` asks `connection` for, at most the query timeout and `answerMargin`; past that the
+    /// connection is closed for the pool to replace and `PostgresNoAnswer` is thrown.
+    private func awaitingAnswer<T: Sendable>(
+        on connection: PostgresConnection, _ start: () -> EventLoopFuture<T>
+    ) async throws -> T {
         guard !connection.isClosed else { throw PostgresNoAnswer() }
-        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let answer = connection.eventLoop.makePromise(of: T.self)
         let watchdog = connection.eventLoop.scheduleTask(in: TimeAmount(queryTimeout + Self.answerMargin)) { [logger] in
             logger.warning("the database did not answer within the query timeout: connection closed")
             let _: EventLoopFuture<Void> = connection.close()
             answer.fail(PostgresNoAnswer())
         }
-        let result: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
+        let result = start()
         result.whenComplete { _ in watchdog.cancel() }
         // Whichever comes first, the result or the watchdog's failure, answers; the other is ignored.
         result.cascade(to: answer)

@@ -24,6 +24,18 @@ struct PostgresExecutor: Sendable {
         try await run(query, writes: false).rows
     }
 
+    /// Runs a prepared statement that changes nothing and returns its rows.
+    func read<Statement: PreparedRead>(_ statement: Statement) async throws -> [PostgresRow] {
+        try await PostgresFailure.translating(logger: logger) {
+            switch target {
+            case .transaction(let connection, let database):
+                return try await database.answer(statement, on: connection)
+            case .pool(let database):
+                return try await database.withConnection { connection in try await database.answer(statement, on: connection) }
+            }
+        }
+    }
+
     /// Runs a statement that changes rows and returns the rows it returns (`RETURNING`).
     @discardableResult
     func write(_ query: PostgresQuery) async throws -> [PostgresRow] {

@@ -34,16 +34,7 @@ struct SessionPostgresRepository: SessionRepository {
     }
 
     func find(sessionID: UUID, userID: UUID) async throws -> (session: Session, user: User)? {
-        let rows = try await executor.read(
-            """
-            SELECT s.id, s.user_id, s.refresh_token_digest, s.user_agent, s.client_address, s.created_at, s.last_used_at, s.expires_at,
-                s.absolute_expires_at, s.revoked_at, s.revocation_reason,
-                u.id, u.name, u.email, u.pending_email, u.role, u.password_hash, u.email_verified_at, u.is_active, u.failed_login_attempts,
-                u.locked_until, u.password_changed_at, u.created_at, u.updated_at
-            FROM sessions AS s JOIN users AS u ON u.id = s.user_id
-            WHERE s.id = \(sessionID) AND s.user_id = \(userID) AND u.deleted_at IS NULL
-            """
-        )
+        let rows = try await executor.read(SessionWithUserStatement(sessionID: sessionID, userID: userID))
         guard let row = rows.first else { return nil }
         var reader = RowReader(row)
         let session = try Self.session(&reader)
