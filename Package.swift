@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["QUERY-PLANS.md"],
             swiftSettings: swiftSettings
         ),
         .target(name: "MemoryAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),

@@ -57,7 +57,7 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-say "registering bench@example.com and seeding 1000 examples"
+say "registering bench@example.com and sixteen login accounts, seeding 1000 examples"
 token="$(python3 - "$port" <<'PY'
 import json, sys, urllib.request
 port = sys.argv[1]
@@ -67,6 +67,8 @@ def post(path, payload, headers={}):
     return json.load(urllib.request.urlopen(request))
 registered = post("/api/v1/auth/register", {"name": "Bench", "email": "bench@example.com", "password": "Passw0rd!"})
 token = registered["data"]["tokens"]["accessToken"]
+for i in range(16):
+    post("/api/v1/auth/register", {"name": f"Login {i}", "email": f"login{i}@example.com", "password": "Passw0rd!"})
 for i in range(1000):
     post("/api/v1/examples", {"name": f"Example {i}", "description": f"Seeded example number {i} for the benchmark"},
          {"Authorization": f"Bearer {token}"})

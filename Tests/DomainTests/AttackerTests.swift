@@ -23,6 +23,47 @@ import Testing
         }
     }
 
+    @Test func aBurstOfCorrectLoginsToOneAccountAllSucceedAndNeverLockIt() async throws {
+        let fixture = await IdentityFixture()
+        try await fixture.register("Ada", email: "ada@example.com")
+        fixture.hasher.takeTime(verifying: .milliseconds(20))
+
+        let outcomes = await withTaskGroup(of: String.self, returning: [String].self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    do {
+                        _ = try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
+                        return "signed in"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+
+        #expect(outcomes == Array(repeating: "signed in", count: 16))
+        let user = try #require(try await fixture.database.users.find(email: "ada@example.com"))
+        #expect(user.lockedUntil == nil)
+        #expect(user.failedLoginAttempts == 0)
+    }
+
+    @Test func concurrentGuessesBesideCorrectLoginsStillCheckNoMoreThanTheLockAllows() async throws {
+        let fixture = await IdentityFixture()
+        try await fixture.register("Ada", email: "ada@example.com")
+        fixture.hasher.takeTime(verifying: .milliseconds(5))
+
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask { _ = try? await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: origin) }
+            }
+        }
+
+        #expect(fixture.hasher.counts.verifications == 3)
+        let user = try #require(try await fixture.database.users.find(email: "ada@example.com"))
+        #expect(user.lockedUntil != nil)
+    }
+
     @Test func aPasswordResetCancelsAPendingEmailChangeAndItsLink() async throws {
         let fixture = await IdentityFixture()
         let (attacker, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")

@@ -15,8 +15,15 @@ public final class CountingPasswordHasher: PasswordHasher {
 
     private let state = Mutex(Counts())
     private let refusal = Mutex<DomainError?>(nil)
+    private let verificationTime = Mutex(Duration.zero)
 
     public init() {}
+
+    /// From now on every verification takes `duration`, as a real one takes tens of milliseconds, so that concurrent
+    /// callers overlap.
+    public func takeTime(verifying duration: Duration) {
+        verificationTime.withLock { $0 = duration }
+    }
 
     public var counts: Counts { state.withLock { $0 } }
 
@@ -38,6 +45,8 @@ public final class CountingPasswordHasher: PasswordHasher {
     public func verify(_ password: String, against hash: String) async throws -> PasswordCheck {
         try checkRefusal()
         state.withLock { $0.verifications += 1 }
+        let duration = verificationTime.withLock { $0 }
+        if duration > .zero { try await Task.sleep(for: duration) }
         if hash == "fake-v2:" + password { return PasswordCheck(matches: true, needsRehash: false) }
         if hash == "fake-v1:" + password { return PasswordCheck(matches: true, needsRehash: true) }
         return PasswordCheck(matches: false, needsRehash: false)

@@ -74,33 +74,36 @@ extension AuthService {
         let now = deps.now()
         // A wrong current password counts towards the lock, like a wrong login: a stolen access token must not
         // become a way to guess the password.
-        try await reserveAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
-        let check = try await checkingReservedAttempt(userID: user.id) {
-            try await deps.hasher.verify(current, against: user.passwordHash)
-        }
-        guard check.matches else {
-            try await recordFailedAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
-            throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
-        }
-        let hash = try await deps.hasher.hash(new)
-        try await deps.unitOfWork.transaction { repositories in
-            // The password checked must still be the stored one, and the caller's session still alive: a reset that
-            // happened meanwhile wins.
-            guard var stored = try await repositories.users.find(id: user.id), stored.passwordHash == user.passwordHash,
-                let session = try await repositories.sessions.find(id: principal.sessionID), session.isAlive(at: now)
-            else { throw DomainError.unauthenticated }
-            stored.passwordHash = hash
-            stored.passwordChangedAt = now
-            stored.failedLoginAttempts = 0
-            stored.lockedUntil = nil
-            // A pending email change was asked for under the old password: it must be asked for again.
-            stored.pendingEmail = nil
-            stored.updatedAt = max(now, stored.updatedAt)
-            _ = try await repositories.users.update(stored)
-            _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
-            let ended = try await repositories.sessions.revokeAll(userID: user.id, except: principal.sessionID, at: now, reason: "password change")
-            try await deps.audit(
-                .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+        try await deps.passwordChecks.run(user.id) {
+            try await reserveAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
+            let check = try await checkingReservedAttempt(userID: user.id) {
+                try await deps.hasher.verify(current, against: user.passwordHash)
+            }
+            guard check.matches else {
+                try await recordFailedAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
+                throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
+            }
+            let hash = try await deps.hasher.hash(new)
+            try await deps.unitOfWork.transaction { repositories in
+                // The password checked must still be the stored one, and the caller's session still alive: a reset that
+                // happened meanwhile wins.
+                guard var stored = try await repositories.users.find(id: user.id), stored.passwordHash == user.passwordHash,
+                    let session = try await repositories.sessions.find(id: principal.sessionID), session.isAlive(at: now)
+                else { throw DomainError.unauthenticated }
+                stored.passwordHash = hash
+                stored.passwordChangedAt = now
+                stored.failedLoginAttempts = 0
+                stored.lockedUntil = nil
+                // A pending email change was asked for under the old password: it must be asked for again.
+                stored.pendingEmail = nil
+                stored.updatedAt = max(now, stored.updatedAt)
+                _ = try await repositories.users.update(stored)
+                _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
+                let ended = try await repositories.sessions.revokeAll(
+                    userID: user.id, except: principal.sessionID, at: now, reason: "password change")
+                try await deps.audit(
+                    .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+            }
         }
         try await deps.send(.passwordChanged(userID: user.id), at: now)
     }

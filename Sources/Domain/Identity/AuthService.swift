@@ -68,35 +68,43 @@ public struct AuthService: Sendable {
             try await deps.audit(.login, actor: nil, outcome: .failure, origin: origin, detail: "unknown or disabled account", at: now)
             throw DomainError.unauthenticated
         }
-        try await reserveAttempt(userID: user.id, action: .login, origin: origin, now: now)
-        let check = try await checkingReservedAttempt(userID: user.id) {
-            try await deps.hasher.verify(password, against: user.passwordHash)
-        }
-        guard check.matches else {
-            try await recordFailedAttempt(userID: user.id, action: .login, origin: origin, now: now)
-            throw DomainError.unauthenticated
-        }
-        let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
-        let signedIn = try await deps.unitOfWork.transaction { repositories in
-            // Re-read under the transaction: the account may have changed while the password was being checked, and
-            // a password that was replaced meanwhile (a reset) no longer signs in.
-            guard var current = try await repositories.users.find(id: user.id), current.isActive, !current.isLocked(at: now),
-                current.passwordHash == user.passwordHash
-            else { throw DomainError.unauthenticated }
-            current.failedLoginAttempts = 0
-            current.lockedUntil = nil
-            if let rehash { current.passwordHash = rehash }
-            current.updatedAt = max(now, current.updatedAt)
-            _ = try await repositories.users.update(current)
-            try await repositories.sessions.insert(session)
-            try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
-            return current
+        let signedIn = try await deps.passwordChecks.run(user.id) {
+            try await reserveAttempt(userID: user.id, action: .login, origin: origin, now: now)
+            let check = try await checkingReservedAttempt(userID: user.id) {
+                try await deps.hasher.verify(password, against: user.passwordHash)
+            }
+            guard check.matches else {
+                try await recordFailedAttempt(userID: user.id, action: .login, origin: origin, now: now)
+                throw DomainError.unauthenticated
+            }
+            let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
+            return try await deps.unitOfWork.transaction { repositories in
+                // Re-read under the transaction: the account may have changed while the password was being checked
+                // (another instance may have locked it), and a password that was replaced meanwhile (a reset) no
+                // longer signs in.
+                guard var current = try await repositories.users.find(id: user.id), current.isActive,
+                    current.passwordHash == user.passwordHash
+                else { throw DomainError.unauthenticated }
+                if let until = current.lockedUntil, until > now {
+                    throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: until))
+                }
+                current.failedLoginAttempts = 0
+                current.lockedUntil = nil
+                if let rehash { current.passwordHash = rehash }
+                current.updatedAt = max(now, current.updatedAt)
+                _ = try await repositories.users.update(current)
+                try await repositories.sessions.insert(session)
+                try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+                return current
+            }
         }
         return Authentication(user: signedIn, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
     }
 
     /// Counts a password attempt *before* the password is checked, so concurrent guesses cannot exceed the limit:
+    /// callers run it, the check and its outcome inside `deps.passwordChecks`, one account at a time in a process, so
+    /// the attempts in flight are at most one per instance and a burst of correct logins never counts towards a lock.
     /// a locked account, or one whose unproven attempts already reach `LOCKOUT_MAX_ATTEMPTS`, is refused with 423
     /// without checking any password (the latter locks it). A lock that has expired starts the count afresh. A
     /// success resets the count; a failure keeps it (see `recordFailedAttempt`).

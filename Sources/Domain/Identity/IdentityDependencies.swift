@@ -17,6 +17,8 @@ public struct IdentityDependencies: Sendable {
     /// Counts account emails per account, so nobody can flood a mailbox or keep its links dead.
     public let rateLimits: any RateLimitStore
     public let settings: IdentitySettings
+    /// Password checks of one account run one at a time in this process (see `AuthService.checkingPassword`).
+    let passwordChecks = KeyedSerialQueue<UUID>()
 
     public init(
         users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
