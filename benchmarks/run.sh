@@ -81,15 +81,25 @@ server_cpu() {
     awk -v ticks="$(getconf CLK_TCK)" '{ print ($14 + $15) / ticks }' "/proc/$server_pid/stat"
 }
 
+# CPU seconds the PostgreSQL server processes have used so far (0 on SQLite): the database shares the cores.
+database_cpu() {
+    local pids
+    pids="$( [ "$DATABASE" = postgres ] && pgrep -d ' ' -f "^postgres: |/bin/postgres -D $POSTGRES_DIR" || true)"
+    # shellcheck disable=SC2086
+    [ -n "$pids" ] && (cd /proc && awk -v ticks="$(getconf CLK_TCK)" '{ sum += $14 + $15 } END { print sum / ticks }' $(printf '%s/stat ' $pids) 2>/dev/null) || echo 0
+}
+
 # measure NAME PATH [wrk options...]: one wrk run, summarised on one line.
 measure() {
-    local name="$1" path="$2" output before after started finished
+    local name="$1" path="$2" output before after database_before database_after started finished
     shift 2
     before="$(server_cpu)"
+    database_before="$(database_cpu)"
     started="$(date +%s.%N)"
     output="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$port$path")"
     finished="$(date +%s.%N)"
     after="$(server_cpu)"
+    database_after="$(database_cpu)"
     local rps p50 p99 errors cores
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")"
     p50="$(awk '$1 == "50%" {print $2}' <<<"$output")"
@@ -97,7 +107,13 @@ measure() {
     errors="$(grep -E 'Non-2xx|Socket errors' <<<"$output" || true)"
     # How many of the machine's cores the server itself kept busy (wrk runs on the same machine).
     cores="$(awk -v a="$before" -v b="$after" -v s="$started" -v f="$finished" 'BEGIN { printf "%.2f", (b - a) / (f - s) }')"
-    printf '%-32s %12s req/s   p50 %8s   p99 %8s   server %s cores   %s\n' "$name" "$rps" "$p50" "$p99" "$cores" "${errors:-no errors}"
+    local database_cores=""
+    if [ "$DATABASE" = postgres ]; then
+        database_cores="$(awk -v a="$database_before" -v b="$database_after" -v s="$started" -v f="$finished" \
+            'BEGIN { printf "   postgresql %.2f cores", (b - a) / (f - s) }')"
+    fi
+    printf '%-32s %12s req/s   p50 %8s   p99 %8s   server %s cores%s   %s\n' "$name" "$rps" "$p50" "$p99" "$cores" "$database_cores" \
+        "${errors:-no errors}"
     LAST_RPS="$rps"
 }
 

@@ -1,4 +1,6 @@
 import Domain
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -7,8 +9,8 @@ extension PostgresDatabase {
     ///
     /// The pool itself waits for a connection as long as it keeps trying to open one (a minute when the server is
     /// down), and its lease cannot be given a deadline. So a child task takes the lease and holds it while this task
-    /// uses the connection, and a second child gives up on the lease when the time is over: the request then gets a
-    /// 503 in seconds. Once leased, the connection is the caller's until `body` returns, whatever the clock says;
+    /// uses the connection, and a timer gives up on the lease when the time is over: the request then gets a 503 in
+    /// seconds. Once leased, the connection is the caller's until `body` returns, whatever the clock says;
     /// each statement is bounded by the server's `statement_timeout` and, when the server stops answering, by `answer`.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
@@ -27,11 +29,12 @@ extension PostgresDatabase {
                     announce.yield(.failed(error))
                 }
             }
-            group.addTask { [queryTimeout] in
-                try? await Task.sleep(for: queryTimeout)
+            // The deadline is a timer on an event loop rather than a sleeping task: cheaper on every statement.
+            let deadline = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(queryTimeout)) {
                 if lease.expire() { announce.yield(.failed(PostgresLeaseTimeout())) }
             }
             defer {
+                deadline.cancel()
                 lease.giveBack()
                 group.cancelAll()
             }
