@@ -28,7 +28,7 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     ) {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
-            tls: Self.tls(url.sslMode)
+            tls: Self.tls(url.sslMode, rootCertificatePath: url.rootCertificatePath)
         )
         configuration.options.maximumConnections = max(1, poolSize)
         configuration.options.connectTimeout = connectTimeout
@@ -111,8 +111,8 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
 
     /// `prefer` encrypts when the server offers TLS without checking its certificate, as libpq does: a connection
     /// that would fall back to plain text gains nothing from a check an attacker can avoid by refusing TLS. `require`
-    /// verifies the certificate and the host name.
-    private static func tls(_ mode: PostgresURL.SSLMode) -> PostgresClient.Configuration.TLS {
+    /// verifies the certificate and the host name, against the system's roots or the authorities in `sslrootcert`.
+    private static func tls(_ mode: PostgresURL.SSLMode, rootCertificatePath: String?) -> PostgresClient.Configuration.TLS {
         switch mode {
         case .disable:
             return .disable
@@ -121,7 +121,9 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
             opportunistic.certificateVerification = .none
             return .prefer(opportunistic)
         case .require:
-            return .require(.makeClientConfiguration())
+            var verified = TLSConfiguration.makeClientConfiguration()
+            if let rootCertificatePath { verified.trustRoots = .file(rootCertificatePath) }
+            return .require(verified)
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A PostgreSQL URL taken apart: `postgres://user:password@host:5432/database?sslmode=disable|prefer|require`
-/// (`postgresql://` too). User and password are percent-decoded. Neither `description` nor any error shows the
-/// password.
+/// (`postgresql://` too), with `sslrootcert=PATH` for a server whose certificate a private authority signed. User and
+/// password are percent-decoded. Neither `description` nor any error shows the password.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// How the connection uses TLS.
     public enum SSLMode: String, Sendable, CaseIterable {
@@ -11,10 +11,13 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         /// TLS when the server offers it, plain TCP otherwise. The certificate is not checked (as with libpq): a
         /// connection that accepts plain text cannot be protected from an active attacker anyway.
         case prefer
-        /// TLS or no connection. The server's certificate is verified against the system's trusted roots and the
-        /// host name (libpq calls this `verify-full`).
+        /// TLS or no connection. The server's certificate is verified against the system's trusted roots (or the
+        /// `sslrootcert` file) and the host name: libpq calls this `verify-full`, which is accepted as a synonym.
         case require
     }
+
+    /// The `sslmode` values accepted, libpq's `verify-full` among them.
+    static let sslModeNames: [String: SSLMode] = ["disable": .disable, "prefer": .prefer, "require": .require, "verify-full": .require]
 
     public let host: String
     public let port: Int
@@ -22,14 +25,20 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public let password: String?
     public let database: String
     public let sslMode: SSLMode
+    /// A PEM file of the certificate authorities to trust instead of the system's, for `sslmode=require`.
+    public let rootCertificatePath: String?
 
-    public init(host: String, port: Int = 5432, username: String, password: String?, database: String, sslMode: SSLMode = .prefer) {
+    public init(
+        host: String, port: Int = 5432, username: String, password: String?, database: String, sslMode: SSLMode = .prefer,
+        rootCertificatePath: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.database = database
         self.sslMode = sslMode
+        self.rootCertificatePath = rootCertificatePath
     }
 
     /// Parses `text`; throws `PostgresURLError` naming the part that is wrong, never echoing the URL.
@@ -58,20 +67,36 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             throw PostgresURLError("must name one database in its path (postgres://host/database)")
         }
         var sslMode = SSLMode.prefer
+        var rootCertificatePath: String?
         for item in components.queryItems ?? [] {
-            guard item.name == "sslmode" else { throw PostgresURLError("supports only the sslmode parameter") }
-            guard let mode = item.value.flatMap(SSLMode.init(rawValue:)) else { throw PostgresURLError("sslmode must be disable, prefer or require") }
-            sslMode = mode
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value.flatMap({ Self.sslModeNames[$0] }) else {
+                    throw PostgresURLError("sslmode must be disable, prefer, require or verify-full")
+                }
+                sslMode = mode
+            case "sslrootcert":
+                guard let path = item.value, !path.isEmpty else { throw PostgresURLError("sslrootcert must name a PEM file") }
+                rootCertificatePath = path
+            default:
+                throw PostgresURLError("the parameter \"\(item.name)\" is not supported (only sslmode and sslrootcert)")
+            }
+        }
+        if rootCertificatePath != nil, sslMode != .require {
+            throw PostgresURLError("sslrootcert needs sslmode=require: only require verifies the server's certificate")
         }
         guard components.fragment == nil else { throw PostgresURLError("must not have a fragment (#...)") }
-        self.init(host: host, port: port, username: username, password: password, database: database, sslMode: sslMode)
+        self.init(
+            host: host, port: port, username: username, password: password, database: database, sslMode: sslMode,
+            rootCertificatePath: rootCertificatePath)
     }
 
     /// The URL with the password masked: safe to log.
     public var description: String {
         let credentials = password == nil ? username : "\(username):***"
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(credentials)@\(shownHost):\(port)/\(database)?sslmode=\(sslMode.rawValue)"
+        let rootCertificate = rootCertificatePath.map { "&sslrootcert=\($0)" } ?? ""
+        return "postgres://\(credentials)@\(shownHost):\(port)/\(database)?sslmode=\(sslMode.rawValue)\(rootCertificate)"
     }
 }
 

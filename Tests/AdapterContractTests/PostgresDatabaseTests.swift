@@ -17,9 +17,18 @@ import Testing
         #expect(try PostgresURL("postgres://me@localhost/db") == PostgresURL(host: "localhost", username: "me", password: nil, database: "db"))
     }
 
+    @Test func libpqsVerifyFullIsRequireAndAPrivateAuthorityCanBeNamed() throws {
+        let url = try PostgresURL("postgres://me@db.internal/app?sslmode=verify-full&sslrootcert=/etc/portside/db-ca.pem")
+
+        #expect(url.sslMode == .require)
+        #expect(url.rootCertificatePath == "/etc/portside/db-ca.pem")
+        #expect(url.description == "postgres://me@db.internal:5432/app?sslmode=require&sslrootcert=/etc/portside/db-ca.pem")
+    }
+
     @Test(arguments: [
         "mysql://user:hunter2@host/db", "postgres://user:hunter2@/db", "postgres://:hunter2@host/db", "postgres://user:hunter2@host",
-        "postgres://user:hunter2@host/db/extra", "postgres://user:hunter2@host/db?sslmode=verify-full", "postgres://user:hunter2@host/db?x=1",
+        "postgres://user:hunter2@host/db/extra", "postgres://user:hunter2@host/db?sslmode=verify-ca", "postgres://user:hunter2@host/db?x=1",
+        "postgres://user:hunter2@host/db?sslmode=prefer&sslrootcert=ca.pem", "postgres://user:hunter2@host/db?sslmode=require&sslrootcert=",
         "postgres://user:hunter2@host:70000/db", "not a url hunter2",
     ])
     func badURLsAreRefusedWithoutShowingThePassword(text: String) {

@@ -36,10 +36,15 @@ import Testing
     }
 
     @Test(arguments: [
-        ("postgres://user:hunter2@host/db?sslmode=verify-full", "sslmode must be disable, prefer or require"),
+        ("postgres://user:hunter2@host/db?sslmode=verify-ca", "sslmode must be disable, prefer, require or verify-full"),
+        ("postgres://user:hunter2@host/db?sslmode=require&sslrootcert=/nonexistent/ca.pem", "sslrootcert names a file that cannot be read"),
+        (
+            "postgres://user:hunter2@host/db?sslrootcert=/etc/hostname",
+            "sslrootcert needs sslmode=require: only require verifies the server's certificate"
+        ),
         ("postgres://user:hunter2@host/", "must name one database in its path (postgres://host/database)"),
         ("postgres://host/db", "must name a user (postgres://user@host/database)"),
-        ("postgres://user:hunter2@host/db?application_name=x", "the parameter \"application_name\" is not supported (only sslmode)"),
+        ("postgres://user:hunter2@host/db?application_name=x", "the parameter \"application_name\" is not supported (only sslmode and sslrootcert)"),
     ])
     func aBadPostgresURLIsReportedWithoutItsPassword(url: String, message: String) throws {
         let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["DATABASE_URL": url]) }

@@ -1,5 +1,7 @@
 # Throwaway PostgreSQL for the test suite: a cluster in a temporary directory on a free loopback port, owned by an
-# unprivileged user (PostgreSQL refuses to run as root), removed on stop. Exports PORTSIDE_TEST_POSTGRES_URL.
+# unprivileged user (PostgreSQL refuses to run as root), removed on stop. It also serves TLS with a certificate for
+# 127.0.0.1 and localhost, signed by a throwaway authority. Exports PORTSIDE_TEST_POSTGRES_URL (plain TCP) and
+# PORTSIDE_TEST_POSTGRES_CA (the authority's certificate, for sslmode=require&sslrootcert=...).
 #
 # Sourced by scripts/test.sh (which provides say, die and apt_install_missing from scripts/lib.sh).
 
@@ -20,6 +22,7 @@ start_postgres() {
         # Only the server binaries: no cluster is created or started by the package itself under CI's policy.
         apt_install_missing postgresql postgresql-client
     fi
+    apt_install_missing openssl
     POSTGRES_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
     [ -x "$POSTGRES_BIN/initdb" ] || die "PostgreSQL's initdb was not found after installing postgresql"
 
@@ -36,14 +39,33 @@ start_postgres() {
     postgres_as_owner "$POSTGRES_BIN/initdb" --pgdata="$POSTGRES_DIR/data" --username=portside --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$POSTGRES_DIR/initdb.log" 2>&1 \
         || { cat "$POSTGRES_DIR/initdb.log"; die "initdb failed"; }
+    make_postgres_certificates
     # Durability is irrelevant for a throwaway cluster; speed is not.
     postgres_as_owner "$POSTGRES_BIN/pg_ctl" --pgdata="$POSTGRES_DIR/data" --log="$POSTGRES_DIR/server.log" --wait \
-        -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$POSTGRES_DIR/tls/server.crt -c ssl_key_file=$POSTGRES_DIR/tls/server.key" \
         start >/dev/null || { cat "$POSTGRES_DIR/server.log"; die "PostgreSQL did not start"; }
     postgres_as_owner "$POSTGRES_BIN/createdb" --host=127.0.0.1 --port="$port" --username=portside portside_test \
         || die "createdb failed"
     export PORTSIDE_TEST_POSTGRES_URL="postgres://portside@127.0.0.1:$port/portside_test?sslmode=disable"
+    export PORTSIDE_TEST_POSTGRES_CA="$POSTGRES_DIR/tls/ca.crt"
     say "PostgreSQL $("$POSTGRES_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+# A throwaway certificate authority and a server certificate it signed for 127.0.0.1 and localhost, valid two days.
+make_postgres_certificates() {
+    local tls="$POSTGRES_DIR/tls"
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Portside test authority" \
+        -keyout "$tls/ca.key" -out "$tls/ca.crt" >/dev/null 2>&1 || die "openssl could not make the test authority"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" >/dev/null 2>&1 \
+        || die "openssl could not make the server key"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$tls/server.ext"
+    openssl x509 -req -days 2 -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+        -extfile "$tls/server.ext" -out "$tls/server.crt" >/dev/null 2>&1 || die "openssl could not sign the server certificate"
+    chmod 600 "$tls/server.key"
+    chmod 755 "$tls"
+    chmod 644 "$tls/ca.crt" "$tls/server.crt"
+    chown -R "$POSTGRES_OWNER" "$tls"
 }
 
 stop_postgres() {

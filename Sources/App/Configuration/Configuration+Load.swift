@@ -1,6 +1,7 @@
 import Foundation
 import HTTPAdapter
 import Logging
+import PostgresAdapter
 
 extension Configuration {
     /// Reads the process environment over `.env` (when present) and validates it.
@@ -219,31 +220,22 @@ private struct Reader {
         return .memory
     }
 
-    /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`. Problems name the part that is
-    /// wrong, never the URL (it may hold a password).
+    /// `postgres://user:password@host:port/database?sslmode=...&sslrootcert=...`, checked by the adapter's own parser.
+    /// Problems name the part that is wrong, never the URL (it may hold a password).
     mutating func postgres(_ text: String) -> Configuration.Database {
-        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
-            problem("DATABASE_URL", "is not a valid postgres:// URL (expected postgres://user:password@host:5432/database)")
+        do {
+            let url = try PostgresURL(text)
+            if let path = url.rootCertificatePath, !FileManager.default.isReadableFile(atPath: path) {
+                problem("DATABASE_URL", "sslrootcert names a file that cannot be read")
+            }
+            return .postgres(
+                Configuration.PostgresTarget(
+                    url: Secret(text), host: url.host, port: url.port, database: url.database, username: url.username,
+                    sslMode: url.sslMode.rawValue)
+            )
+        } catch {
+            problem("DATABASE_URL", error.reason)
             return .memory
         }
-        let database = String(components.path.drop { $0 == "/" })
-        let username = components.user.flatMap { $0.removingPercentEncoding } ?? ""
-        var sslMode = "prefer"
-        for item in components.queryItems ?? [] {
-            switch item.name {
-            case "sslmode":
-                sslMode = item.value ?? ""
-            default:
-                problem("DATABASE_URL", "the parameter \"\(item.name)\" is not supported (only sslmode)")
-            }
-        }
-        if database.isEmpty || database.contains("/") { problem("DATABASE_URL", "must name one database in its path (postgres://host/database)") }
-        if username.isEmpty { problem("DATABASE_URL", "must name a user (postgres://user@host/database)") }
-        if !["disable", "prefer", "require"].contains(sslMode) { problem("DATABASE_URL", "sslmode must be disable, prefer or require") }
-        let port = components.port ?? 5432
-        if !(1...65535).contains(port) { problem("DATABASE_URL", "the port must be between 1 and 65535") }
-        return .postgres(
-            Configuration.PostgresTarget(url: Secret(text), host: host, port: port, database: database, username: username, sslMode: sslMode)
-        )
     }
 }
