@@ -25,7 +25,7 @@ struct LiveServer: Sendable {
     }
 
     /// Starts the server, runs `body`, then shuts it down gracefully (unless `body` already did) and waits for the
-    /// whole service group to finish.
+    /// whole service group to finish, whether `body` succeeded or threw.
     static func with(
         _ overrides: [String: String] = [:],
         databasePath: String = temporaryDatabasePath(),
@@ -49,7 +49,10 @@ struct LiveServer: Sendable {
             do {
                 try await body(LiveServer(port: port, group: group, databasePath: databasePath))
             } catch {
+                // Shut down as on success and wait for it: leaving the task group early would cancel the server
+                // halfway through its requests instead. The body's failure is the one reported.
                 await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
                 throw error
             }
             await group.triggerGracefulShutdown()
