@@ -33,11 +33,16 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
+            name: "Migrations",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SQLiteAdapter",
             dependencies: [
                 "Domain",
                 "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Migrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -48,7 +53,7 @@ let package = Package(
             name: "PostgresAdapter",
             dependencies: [
                 "Domain",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Migrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -101,6 +106,7 @@ let package = Package(
                 "HTTPAdapter",
                 "SQLiteAdapter",
                 "PostgresAdapter",
+                "Migrations",
                 "MemoryAdapters",
                 "SystemAdapters",
                 "CryptoAdapters",
@@ -140,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "AdapterContractTests",
             dependencies: [
-                "Domain", "MemoryAdapters", "PostgresAdapter", "SQLiteAdapter", "SystemAdapters", "TestSupport",
+                "Domain", "MemoryAdapters", "Migrations", "PostgresAdapter", "SQLiteAdapter", "SystemAdapters", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Migrations
 import PostgresAdapter
 import SQLiteAdapter
 
@@ -63,14 +64,14 @@ extension Portside {
         _ configuration: Configuration,
         _ target: Configuration.PostgresTarget,
         logger: Logger,
-        _ body: @escaping @Sendable (PostgresMigrator) async throws -> [PostgresMigrationStatus]
+        _ body: @escaping @Sendable (PostgresMigrator) async throws -> [MigrationStatus]
     ) async throws -> [MigrationReport] {
         let database = PostgresDatabase(
             url: try PostgresURL(target.url.value), poolSize: 2, connectTimeout: configuration.databaseConnectTimeout,
             queryTimeout: .seconds(600), logger: logger
         )
         let migrator = PostgresMigrator(database: database, directory: migrationsPath(configuration, engine: "postgres"), logger: logger)
-        let statuses = try await withThrowingTaskGroup(of: [PostgresMigrationStatus]?.self) { group in
+        let statuses = try await withThrowingTaskGroup(of: [MigrationStatus]?.self) { group in
             group.addTask {
                 try await database.run()
                 return nil

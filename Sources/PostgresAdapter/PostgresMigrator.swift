@@ -1,7 +1,7 @@
-import Crypto
 import Domain
 import Foundation
 import Logging
+import Migrations
 import PostgresNIO
 
 /// Applies `migrations/postgres/NNNN_name.sql` files in order, each in its own transaction, recording version and
@@ -12,13 +12,6 @@ import PostgresNIO
 /// lock's key is fixed per schema (the schema that `search_path` makes current), so separate schemas do not wait on
 /// each other.
 public struct PostgresMigrator: Sendable {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-        let checksum: String
-    }
-
     /// The advisory lock's first key ("PTMG"); the second is the hash of the current schema's name.
     static let lockNamespace: Int32 = 0x5054_4D47
 
@@ -33,28 +26,23 @@ public struct PostgresMigrator: Sendable {
     }
 
     /// Every known migration with its state, after checking that applied files are unchanged.
-    public func status() async throws -> [PostgresMigrationStatus] {
-        let files = try Self.load(directory)
+    public func status() async throws -> [MigrationStatus] {
+        let files = try MigrationFile.load(directory)
         return try await withLockedConnection { connection in
             let applied = try await applied(connection)
-            try Self.verify(files: files, applied: applied)
-            return files.map { file in
-                let record = applied[file.version]
-                return PostgresMigrationStatus(
-                    version: file.version, name: file.name, state: record == nil ? .pending : .applied, appliedAt: record?.appliedAt
-                )
-            }
+            try files.verify(against: applied)
+            return files.statuses(applied: applied)
         }
     }
 
     /// Applies every pending migration and returns the ones it applied.
     @discardableResult
-    public func migrate() async throws -> [PostgresMigrationStatus] {
-        let files = try Self.load(directory)
+    public func migrate() async throws -> [MigrationStatus] {
+        let files = try MigrationFile.load(directory)
         return try await withLockedConnection { connection in
             let applied = try await applied(connection)
-            try Self.verify(files: files, applied: applied)
-            var done: [PostgresMigrationStatus] = []
+            try files.verify(against: applied)
+            var done: [MigrationStatus] = []
             for file in files where applied[file.version] == nil {
                 done.append(try await apply(file, on: connection))
             }
@@ -62,7 +50,7 @@ public struct PostgresMigrator: Sendable {
         }
     }
 
-    private func apply(_ file: Migration, on connection: PostgresConnection) async throws -> PostgresMigrationStatus {
+    private func apply(_ file: MigrationFile, on connection: PostgresConnection) async throws -> MigrationStatus {
         let now = Date().truncatedToMilliseconds
         do {
             _ = try await connection.query("BEGIN", logger: logger).get()
@@ -78,10 +66,10 @@ public struct PostgresMigrator: Sendable {
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger).get()
             guard !PostgresFailure.isUnavailable(error) else { throw error }
-            throw PostgresMigrationError.failed(version: file.version, name: file.name, reason: PostgresFailure.summary(of: error))
+            throw MigrationError.failed(version: file.version, name: file.name, reason: PostgresFailure.summary(of: error))
         }
         logger.info("migration applied", metadata: ["version": "\(file.version)", "name": "\(file.name)"])
-        return PostgresMigrationStatus(version: file.version, name: file.name, state: .applied, appliedAt: now)
+        return MigrationStatus(version: file.version, name: file.name, state: .applied, appliedAt: now)
     }
 
     /// Runs `body` on one connection that holds the migration lock, with no statement timeout (an index on a big table
@@ -126,48 +114,13 @@ public struct PostgresMigrator: Sendable {
         ).get()
     }
 
-    private struct AppliedRecord {
-        let name: String
-        let checksum: String
-        let appliedAt: Date
-    }
-
-    private func applied(_ connection: PostgresConnection) async throws -> [Int: AppliedRecord] {
+    private func applied(_ connection: PostgresConnection) async throws -> [Int: AppliedMigration] {
         let result = try await connection.query("SELECT version, name, checksum, applied_at FROM schema_migrations", logger: logger).get()
-        var records: [Int: AppliedRecord] = [:]
+        var records: [Int: AppliedMigration] = [:]
         for row in result.rows {
             let (version, name, checksum, appliedAt) = try row.decode((Int, String, String, Timestamp).self)
-            records[version] = AppliedRecord(name: name, checksum: checksum, appliedAt: appliedAt.date)
+            records[version] = AppliedMigration(name: name, checksum: checksum, appliedAt: appliedAt.date)
         }
         return records
-    }
-
-    private static func verify(files: [Migration], applied: [Int: AppliedRecord]) throws {
-        let byVersion = Dictionary(uniqueKeysWithValues: files.map { ($0.version, $0) })
-        for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
-            guard let file = byVersion[version] else { throw PostgresMigrationError.appliedFileMissing(version: version, name: record.name) }
-            guard file.checksum == record.checksum else { throw PostgresMigrationError.modifiedAfterApply(version: version, name: file.name) }
-        }
-    }
-
-    /// Reads the migration files, sorted by version: a handful of small files, read once per run.
-    static func load(_ directory: String) throws -> [Migration] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PostgresMigrationError.directoryMissing(directory)
-        }
-        var migrations: [Migration] = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".sql") {
-            let stem = file.dropLast(4)
-            let parts = stem.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), !parts[1].isEmpty else {
-                throw PostgresMigrationError.badFileName(file)
-            }
-            guard !migrations.contains(where: { $0.version == version }) else { throw PostgresMigrationError.duplicateVersion(version) }
-            let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(file))
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            migrations.append(Migration(version: version, name: String(parts[1]), sql: String(decoding: data, as: UTF8.self), checksum: checksum))
-        }
-        return migrations.sorted { $0.version < $1.version }
     }
 }

@@ -1,51 +1,10 @@
-import Crypto
 import Foundation
 import Logging
-
-/// One migration file and whether it has been applied.
-public struct MigrationStatus: Sendable, Equatable {
-    public enum State: String, Sendable {
-        case applied, pending
-    }
-
-    public let version: Int
-    public let name: String
-    public let state: State
-    public let appliedAt: Date?
-}
-
-/// Why migrations cannot run. Each message names the file concerned.
-public enum MigrationError: Error, CustomStringConvertible, Equatable {
-    case directoryMissing(String)
-    case badFileName(String)
-    case duplicateVersion(Int)
-    case modifiedAfterApply(version: Int, name: String)
-    case appliedFileMissing(version: Int, name: String)
-    case failed(version: Int, name: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .directoryMissing(let path): "migrations directory \(path) does not exist"
-        case .badFileName(let file): "migration file \(file) is not named NNNN_name.sql"
-        case .duplicateVersion(let version): "two migration files have version \(version)"
-        case .modifiedAfterApply(let version, let name):
-            "migration \(version) (\(name)) was edited after it was applied; add a new migration instead"
-        case .appliedFileMissing(let version, let name): "applied migration \(version) (\(name)) has no file any more"
-        case .failed(let version, let name, let reason): "migration \(version) (\(name)) failed: \(reason)"
-        }
-    }
-}
+import Migrations
 
 /// Applies `migrations/sqlite/NNNN_name.sql` files in order, each in its own transaction, recording version and
 /// checksum; refuses to run when an applied file was edited or removed.
 public struct SQLiteMigrator: Sendable {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-        let checksum: String
-    }
-
     private let database: SQLiteDatabase
     private let directory: String
     private let logger: Logger
@@ -60,18 +19,10 @@ public struct SQLiteMigrator: Sendable {
     public func status() async throws -> [MigrationStatus] {
         try await database.withWriter { writer in
             try await Self.createBookkeeping(writer)
-            let files = try await writer.threadPool.runIfActive { [directory] in try Self.load(directory) }
+            let files = try await writer.threadPool.runIfActive { [directory] in try MigrationFile.load(directory) }
             let applied = try await Self.applied(writer)
-            try Self.verify(files: files, applied: applied)
-            return files.map { file in
-                let record = applied[file.version]
-                return MigrationStatus(
-                    version: file.version,
-                    name: file.name,
-                    state: record == nil ? .pending : .applied,
-                    appliedAt: record?.appliedAt
-                )
-            }
+            try files.verify(against: applied)
+            return files.statuses(applied: applied)
         }
     }
 
@@ -80,8 +31,8 @@ public struct SQLiteMigrator: Sendable {
     public func migrate() async throws -> [MigrationStatus] {
         try await database.withWriter { writer in
             try await Self.createBookkeeping(writer)
-            let files = try await writer.threadPool.runIfActive { [directory] in try Self.load(directory) }
-            try Self.verify(files: files, applied: try await Self.applied(writer))
+            let files = try await writer.threadPool.runIfActive { [directory] in try MigrationFile.load(directory) }
+            try files.verify(against: try await Self.applied(writer))
             var done: [MigrationStatus] = []
             for file in files {
                 try await writer.execute("BEGIN IMMEDIATE", [])
@@ -110,12 +61,6 @@ public struct SQLiteMigrator: Sendable {
         }
     }
 
-    private struct AppliedRecord {
-        let name: String
-        let checksum: String
-        let appliedAt: Date
-    }
-
     private static func createBookkeeping(_ writer: WriterExecutor) async throws {
         try await writer.executeScript(
             """
@@ -129,41 +74,12 @@ public struct SQLiteMigrator: Sendable {
         )
     }
 
-    private static func applied(_ writer: WriterExecutor) async throws -> [Int: AppliedRecord] {
+    private static func applied(_ writer: WriterExecutor) async throws -> [Int: AppliedMigration] {
         let rows = try await writer.query("SELECT version, name, checksum, applied_at FROM schema_migrations", [])
-        var records: [Int: AppliedRecord] = [:]
+        var records: [Int: AppliedMigration] = [:]
         for row in rows {
-            records[Int(try row.int64(0))] = AppliedRecord(name: try row.string(1), checksum: try row.string(2), appliedAt: try row.date(3))
+            records[Int(try row.int64(0))] = AppliedMigration(name: try row.string(1), checksum: try row.string(2), appliedAt: try row.date(3))
         }
         return records
-    }
-
-    private static func verify(files: [Migration], applied: [Int: AppliedRecord]) throws {
-        let byVersion = Dictionary(uniqueKeysWithValues: files.map { ($0.version, $0) })
-        for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
-            guard let file = byVersion[version] else { throw MigrationError.appliedFileMissing(version: version, name: record.name) }
-            guard file.checksum == record.checksum else { throw MigrationError.modifiedAfterApply(version: version, name: file.name) }
-        }
-    }
-
-    /// Reads the migration files, sorted by version. Blocking: runs on the database's thread pool.
-    static func load(_ directory: String) throws -> [Migration] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MigrationError.directoryMissing(directory)
-        }
-        var migrations: [Migration] = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".sql") {
-            let stem = file.dropLast(4)
-            let parts = stem.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), !parts[1].isEmpty else {
-                throw MigrationError.badFileName(file)
-            }
-            guard !migrations.contains(where: { $0.version == version }) else { throw MigrationError.duplicateVersion(version) }
-            let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(file))
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            migrations.append(Migration(version: version, name: String(parts[1]), sql: String(decoding: data, as: UTF8.self), checksum: checksum))
-        }
-        return migrations.sorted { $0.version < $1.version }
     }
 }

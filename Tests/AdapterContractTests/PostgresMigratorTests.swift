@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Migrations
 import PostgresNIO
 import TestSupport
 import Testing
@@ -69,16 +70,16 @@ import Testing
             try directory.write("0001_create_things.sql", "CREATE TABLE things (name text, extra text);")
             try directory.write("0002_create_more.sql", "CREATE TABLE more (name text);")
 
-            await #expect(throws: PostgresMigrationError.modifiedAfterApply(version: 1, name: "create_things")) {
+            await #expect(throws: MigrationError.modifiedAfterApply(version: 1, name: "create_things")) {
                 try await directory.migrator(database).migrate()
             }
-            await #expect(throws: PostgresMigrationError.modifiedAfterApply(version: 1, name: "create_things")) {
+            await #expect(throws: MigrationError.modifiedAfterApply(version: 1, name: "create_things")) {
                 try await directory.migrator(database).status()
             }
             #expect(try await tableExists("more", in: database) == false)
 
             try directory.remove("0001_create_things.sql")
-            await #expect(throws: PostgresMigrationError.appliedFileMissing(version: 1, name: "create_things")) {
+            await #expect(throws: MigrationError.appliedFileMissing(version: 1, name: "create_things")) {
                 try await directory.migrator(database).migrate()
             }
         }
@@ -92,7 +93,7 @@ import Testing
             await #expect {
                 try await directory.migrator(database).migrate()
             } throws: { error in
-                guard case PostgresMigrationError.failed(2, "broken", let reason) = error else { return false }
+                guard case MigrationError.failed(2, "broken", let reason) = error else { return false }
                 return reason.contains("42P07")
             }
             let status = try await directory.migrator(database).status()

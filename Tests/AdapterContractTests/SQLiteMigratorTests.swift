@@ -1,4 +1,5 @@
 import Foundation
+import Migrations
 import SQLiteAdapter
 import TestSupport
 import Testing
