@@ -16,8 +16,11 @@ extension PostgresDatabase {
         let lease = LeaseState()
         let (events, announce) = AsyncStream.makeStream(of: LeaseEvent.self)
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { [client] in
+            group.addTask { [client, running] in
                 do {
+                    // A pool whose `run()` has not started yet is waited for, within the same deadline.
+                    await running.wait()
+                    try Task.checkCancellation()
                     try await client.withConnection { connection in
                         guard lease.claim() else { return }
                         announce.yield(.leased(connection))
@@ -97,6 +100,46 @@ private final class LeaseState: Sendable {
             return state.holder
         }
         holder?.resume()
+    }
+}
+
+/// Opens once, for good: `wait()` returns at once after `start()`, until then waits for it or for cancellation.
+final class StartSignal: Sendable {
+    private struct State {
+        var started = false
+        var nextWaiter = 0
+        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func start() {
+        let waiting = state.withLock { state in
+            state.started = true
+            defer { state.waiting = [:] }
+            return state.waiting.values
+        }
+        for waiter in waiting { waiter.resume() }
+    }
+
+    func wait() async {
+        guard !state.withLock({ $0.started }) else { return }
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    guard !state.started, !Task.isCancelled else { return true }
+                    state.waiting[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
+        }
     }
 }
 

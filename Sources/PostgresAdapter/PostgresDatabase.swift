@@ -16,6 +16,9 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     let logger: Logger
     /// How long a statement may wait for a free connection, and (enforced by the server) how long it may run.
     let queryTimeout: Duration
+    /// Whether `run()` has started the pool: statements wait for it, so a caller that starts both at once (a
+    /// one-off migration) does not lease from a pool that is not running yet.
+    let running = StartSignal()
 
     /// - Parameters:
     ///   - schema: The schema to work in (`search_path`), for a database shared with other applications or tests.
@@ -43,6 +46,7 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     /// Runs the connection pool until graceful shutdown (or cancellation); then the pool closes its connections.
     public func run() async throws {
         logger.info("postgresql pool started")
+        running.start()
         await client.run()
         logger.info("postgresql pool closed")
     }

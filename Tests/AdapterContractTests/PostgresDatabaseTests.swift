@@ -57,6 +57,32 @@ import Testing
         #expect(clock.now - started < .seconds(5))
     }
 
+    @Test func aStatementSentBeforeThePoolRunsWaitsForItInsteadOfLeasingEarly() async throws {
+        guard let url = try PostgresTestServer.url() else { return }
+        let capture = LogCapture()
+        let database = PostgresAdapter.PostgresDatabase(url: url, poolSize: 1, queryTimeout: .seconds(5), logger: capture.logger())
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.ping() }
+            try await Task.sleep(for: .milliseconds(200))
+            group.addTask { try await database.run() }
+            try await group.next()
+            group.cancelAll()
+        }
+
+        #expect(!capture.all.contains { $0.contains("hasn't been called yet") })
+    }
+
+    @Test func aPoolThatNeverRunsIsUnavailableWithinTheQueryTimeout() async throws {
+        guard let url = try PostgresTestServer.url() else { return }
+        let database = PostgresAdapter.PostgresDatabase(url: url, poolSize: 1, queryTimeout: .seconds(1), logger: postgresLogger)
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        await #expect(throws: DomainError.unavailable("database")) { try await database.ping() }
+        #expect(clock.now - started < .seconds(5))
+    }
+
     @Test(arguments: ["", "plain", "nul\u{0}inside", "\u{0}", "\u{FFFF}", "\u{FFFF}0", "\u{0}\u{FFFF}\u{0}0", "é\u{FFFF}\u{FFFF}x"])
     func storedTextRoundTripsEveryString(text: String) {
         #expect(StoredText.decode(StoredText.encode(text)) == text)
