@@ -74,6 +74,24 @@ let package = Package(
             pkgConfig: "libargon2",
             providers: [.apt(["libargon2-dev"])]
         ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "RedisAdapter",
+            dependencies: [
+                "Domain",
+                "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CryptoAdapters",
             dependencies: [
@@ -107,6 +125,7 @@ let package = Package(
                 "SQLiteAdapter",
                 "PostgresAdapter",
                 "Migrations",
+                "RedisAdapter",
                 "MemoryAdapters",
                 "SystemAdapters",
                 "CryptoAdapters",
@@ -146,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "AdapterContractTests",
             dependencies: [
-                "Domain", "MemoryAdapters", "Migrations", "PostgresAdapter", "SQLiteAdapter", "SystemAdapters", "TestSupport",
+                "Domain", "MemoryAdapters", "Migrations", "PostgresAdapter", "RedisAdapter", "SQLiteAdapter", "SystemAdapters", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -174,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App"],
+            dependencies: ["App", "Domain", "MemoryAdapters"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

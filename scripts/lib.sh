@@ -40,4 +40,4 @@ require_swift() {
 }
 
 # The system libraries the service links against.
-RUNTIME_PACKAGES=(libsqlite3-dev libargon2-dev pkg-config)
+RUNTIME_PACKAGES=(libsqlite3-dev libargon2-dev libhiredis-dev pkg-config)

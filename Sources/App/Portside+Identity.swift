@@ -28,7 +28,7 @@ extension Portside {
 
     static func makeIdentity(
         _ configuration: Configuration, persistence: Persistence, clock: any WallClock, ids: any IDGenerator,
-        rateLimits: any RateLimitStore = RateLimitMemoryStore(), logger: Logger
+        rateLimits: any RateLimitStore = RateLimitMemoryStore(), jobs: any JobQueue = MemoryJobQueue(), logger: Logger
     ) async throws -> Identity {
         let hasher = try await Argon2PasswordHasher.start(
             parameters: Argon2Parameters(
@@ -67,7 +67,7 @@ extension Portside {
             hasher: hasher,
             accessTokens: accessTokens,
             secrets: SecureTokenGenerator(),
-            jobs: MemoryJobQueue(),
+            jobs: jobs,
             clock: clock,
             ids: ids,
             rateLimits: rateLimits,

@@ -4,6 +4,7 @@ import HTTPAdapter
 import Logging
 import MemoryAdapters
 import PostgresAdapter
+import RedisAdapter
 import SQLiteAdapter
 import ServiceLifecycle
 import SystemAdapters
@@ -30,6 +31,30 @@ public enum Portside {
         /// The SQLite database, for its migrator (nil for memory).
         let sqlite: SQLiteDatabase?
         let close: @Sendable () async -> Void
+    }
+
+    /// The job queue and the rate limits: in Redis when `REDIS_URL` is set, shared by every instance and surviving
+    /// restarts; in this process otherwise.
+    struct SharedState {
+        let jobs: any JobQueue
+        let rateLimits: any RateLimitStore
+        /// Redis, for health and readiness (nil in memory).
+        let check: (any DependencyCheck)?
+        /// The Redis client as a service, closed after everything that uses it (nil in memory).
+        let service: (any Service)?
+    }
+
+    static func openSharedState(_ configuration: Configuration, logger: Logger) throws -> SharedState {
+        guard let target = configuration.redis else {
+            return SharedState(jobs: MemoryJobQueue(), rateLimits: RateLimitMemoryStore(), check: nil, service: nil)
+        }
+        let client = RedisClient(
+            url: try RedisURL(target.url.value), poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
+            commandTimeout: configuration.redisTimeout, logger: logger
+        )
+        return SharedState(
+            jobs: RedisJobQueue(client: client), rateLimits: ResilientRateLimitStore(shared: RedisRateLimitStore(client: client), logger: logger),
+            check: client, service: client)
     }
 
     static func openPersistence(_ configuration: Configuration, logger: Logger) async throws -> Persistence {
@@ -77,10 +102,12 @@ public enum Portside {
         }
         let clock = SystemClock()
         let ids = UUIDv7Generator(clock: clock)
-        let rateLimits = RateLimitMemoryStore()
         let identity: Identity
+        let shared: SharedState
         do {
-            identity = try await makeIdentity(configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: rateLimits, logger: logger)
+            shared = try openSharedState(configuration, logger: logger)
+            identity = try await makeIdentity(
+                configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: shared.rateLimits, jobs: shared.jobs, logger: logger)
         } catch {
             await persistence.close()
             throw error
@@ -96,9 +123,9 @@ public enum Portside {
             ),
             auth: AuthService(identity.dependencies),
             users: UserService(identity.dependencies),
-            rateLimitStore: rateLimits,
+            rateLimitStore: shared.rateLimits,
             clock: clock,
-            checks: [persistence.check],
+            checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
             readiness: readiness
         )
         let http = HTTPApplication.build(
@@ -107,10 +134,11 @@ public enum Portside {
             logger: logger,
             onServerRunning: onServerRunning
         )
-        // Started first, stopped last: the database outlives everything; the hasher and the worker outlive the
-        // HTTP server, which drains after readiness has turned 503.
+        // Started first, stopped last: the database outlives everything, then Redis; the hasher and the worker
+        // outlive the HTTP server, which drains after readiness has turned 503.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let database = persistence.service { services.append(.init(service: database)) }
+        if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
         if configuration.workerMode == .inline { services.append(.init(service: identity.worker(configuration, logger: logger))) }
         services.append(.init(service: http))

@@ -1,20 +1,29 @@
 import Domain
 import Foundation
 import MemoryAdapters
+import RedisAdapter
 import Testing
 
-/// Every adapter of `JobQueue`; the Redis adapter joins as a second case with the same tests.
+/// Every adapter of `JobQueue`, with the same tests. Each Redis case works under a key prefix of its own.
 enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case memory
+    case redis
 
     var description: String { rawValue }
 
-    func make() -> any JobQueue {
+    /// A new, empty queue; throws (skipping the case, or failing it under CI) when its server is missing.
+    func make() throws -> any JobQueue {
         switch self {
-        case .memory: MemoryJobQueue()
+        case .memory: return MemoryJobQueue()
+        case .redis:
+            guard let client = try RedisTestServer.client() else { throw RedisMissing() }
+            return RedisJobQueue(client: client, prefix: RedisTestServer.freshPrefix())
         }
     }
 }
+
+/// Under CI, a Redis case without its server has already recorded why it fails.
+struct RedisMissing: Error {}
 
 /// The contract of the job queue: at-least-once delivery under leases, retries, and an operable dead-letter queue.
 @Suite struct JobQueueContractTests {
@@ -29,7 +38,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func aReservedJobIsNotHandedToAnyoneElseWhileItsLeaseLives(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
 
         let first = try await queue.reserve(from: "email", lease: 30, now: start)
@@ -44,7 +53,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func enqueueingAKnownIdDoesNothing(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         try await queue.enqueue(request(1), now: start)
         #expect(try await queue.counts(now: start)["email"] == QueueCounts(waiting: 1))
@@ -52,7 +61,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func aDelayedJobWaitsForItsTime(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1, runAt: start.addingTimeInterval(60)), now: start)
 
         let early = try await queue.reserve(from: "email", lease: 30, now: start.addingTimeInterval(59))
@@ -64,7 +73,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func queuesAreSeparateAndServedOldestFirst(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1, queue: "maintenance"), now: start)
         try await queue.enqueue(request(2), now: start.addingTimeInterval(2))
         try await queue.enqueue(request(3), now: start.addingTimeInterval(1))
@@ -79,7 +88,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func aJobWhoseWorkerDiedIsDeliveredAgainAndTheOldLeaseIsVoid(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         let lost = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
 
@@ -95,7 +104,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func aCompletedJobIsGone(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         let reservation = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
 
@@ -106,7 +115,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func aRetriedJobComesBackAtItsTimeWithItsError(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         let first = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
 
@@ -121,7 +130,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func theDeadLetterQueueKeepsEverythingAndCanBeOperated(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         try await queue.enqueue(request(2, queue: "maintenance"), now: start)
         let email = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
@@ -153,7 +162,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func oldDeadLettersArePurged(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         for number in 1...3 {
             try await queue.enqueue(request(number), now: start)
             let reservation = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
@@ -166,7 +175,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func countsSplitEveryState(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)
         try await queue.enqueue(request(2), now: start)
         try await queue.enqueue(request(3, runAt: start.addingTimeInterval(60)), now: start)
@@ -180,7 +189,7 @@ enum JobQueueKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     @Test(arguments: JobQueueKind.allCases)
     func concurrentWorkersNeverShareAJob(kind: JobQueueKind) async throws {
-        let queue = kind.make()
+        let queue = try kind.make()
         for number in 1...20 { try await queue.enqueue(request(number), now: start) }
 
         let reserved = try await withThrowingTaskGroup(of: UUID?.self) { group in

@@ -2,6 +2,7 @@ import Foundation
 import HTTPAdapter
 import Logging
 import PostgresAdapter
+import RedisAdapter
 
 extension Configuration {
     /// Reads the process environment over `.env` (when present) and validates it.
@@ -47,6 +48,9 @@ extension Configuration {
             passwordRequiresLowercase: reader.bool("PASSWORD_REQUIRE_LOWERCASE", default: true),
             passwordRequiresDigit: reader.bool("PASSWORD_REQUIRE_DIGIT", default: true),
             requireEmailVerification: reader.bool("REQUIRE_EMAIL_VERIFICATION", default: true),
+            redis: reader.string("REDIS_URL").flatMap { reader.redis($0) },
+            redisPoolSize: reader.integer("REDIS_POOL_SIZE", default: 8, in: 1...256),
+            redisTimeout: reader.duration("REDIS_TIMEOUT", default: "2s", minimum: .milliseconds(50)),
             mail: reader.mail(reader.string("MAIL_URL") ?? "file:data/mail"),
             mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
             jobAttempts: reader.integer("JOB_ATTEMPTS", default: 3, in: 1...100),
@@ -218,6 +222,16 @@ private struct Reader {
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         problem("DATABASE_URL", "must be postgres://..., sqlite:PATH or memory: (scheme \"\(scheme)\" is not supported)")
         return .memory
+    }
+
+    /// `redis://[[user]:password@]host[:port][/db]`, checked by the adapter's own parser; problems never echo the URL.
+    mutating func redis(_ text: String) -> Configuration.RedisTarget? {
+        do {
+            return Configuration.RedisTarget(url: Secret(text), description: try RedisURL(text).description)
+        } catch {
+            problem("REDIS_URL", error.reason)
+            return nil
+        }
     }
 
     /// `postgres://user:password@host:port/database?sslmode=...&sslrootcert=...`, checked by the adapter's own parser.

@@ -14,6 +14,12 @@ public struct Configuration: Sendable {
         case postgres(PostgresTarget)
     }
 
+    /// A `REDIS_URL`, checked: the whole URL (it may carry a password) and its description with the password masked.
+    public struct RedisTarget: Sendable, Equatable {
+        public let url: Secret
+        public let description: String
+    }
+
     /// A PostgreSQL `DATABASE_URL`, checked and taken apart; the password only ever inside `url`, a secret.
     public struct PostgresTarget: Sendable, Equatable {
         /// The whole URL as given (it may carry the password).
@@ -75,6 +81,10 @@ public struct Configuration: Sendable {
     public var passwordRequiresLowercase: Bool
     public var passwordRequiresDigit: Bool
     public var requireEmailVerification: Bool
+    /// `REDIS_URL`: set, the job queue and the rate limits live in Redis, shared by every instance; unset, in memory.
+    public var redis: RedisTarget?
+    public var redisPoolSize: Int
+    public var redisTimeout: Duration
     public var mail: Mail
     public var mailFrom: String
     public var jobAttempts: Int

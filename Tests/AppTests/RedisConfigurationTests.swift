@@ -1,0 +1,61 @@
+import Domain
+import Foundation
+import MemoryAdapters
+import Synchronization
+import Testing
+
+@testable import App
+
+@Suite struct RedisConfigurationTests {
+    @Test func redisIsOptionalAndShownWithoutItsPassword() throws {
+        #expect(try Configuration.parse([:]).redis == nil)
+
+        let configuration = try Configuration.parse(["REDIS_URL": "redis://:hunter2@cache.internal:6380/1", "REDIS_POOL_SIZE": "16"])
+
+        #expect(configuration.redis?.url.value == "redis://:hunter2@cache.internal:6380/1")
+        #expect(configuration.redisPoolSize == 16)
+        #expect(configuration.description.contains("REDIS_URL=redis://:***@cache.internal:6380/1"))
+        #expect(!configuration.description.contains("hunter2"))
+    }
+
+    @Test(arguments: [
+        ("rediss://:hunter2@cache.internal", "uses rediss://, but TLS to Redis is not supported: use redis:// on a private network"),
+        ("redis://:hunter2@cache.internal/99", "the path must be a database number from 0 to 15 (redis://host:6379/0)"),
+        ("memcached://:hunter2@cache.internal", "must start with redis://"),
+    ])
+    func aBadRedisURLIsReportedWithoutItsPassword(url: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["REDIS_URL": url]) }
+
+        #expect(error?.problems == ["REDIS_URL: \(message)"])
+        #expect(error?.description.contains("hunter2") == false)
+    }
+
+    @Test func rateLimitsAreCountedInTheInstanceWhileRedisIsDownAndSharedAgainAfter() async throws {
+        let shared = SwitchableStore()
+        let store = ResilientRateLimitStore(shared: shared, logger: .init(label: "test"))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        shared.isDown.withLock { $0 = true }
+
+        var duringOutage: [Bool] = []
+        for _ in 0..<3 { duringOutage.append(try await store.hit(key: "k", limit: 2, window: 60, now: now).allowed) }
+        shared.isDown.withLock { $0 = false }
+        let afterwards = try await store.hit(key: "k", limit: 2, window: 60, now: now)
+
+        #expect(duringOutage == [true, true, false])
+        #expect(afterwards.allowed)
+        #expect(shared.hits.withLock { $0 } == 1)
+    }
+}
+
+/// A shared store that can be switched off, as Redis can go down.
+private final class SwitchableStore: RateLimitStore {
+    let isDown = Mutex(false)
+    let hits = Mutex(0)
+    let counting = RateLimitMemoryStore()
+
+    func hit(key: String, limit: Int, window: TimeInterval, now: Date) async throws -> RateLimitDecision {
+        if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
+        hits.withLock { $0 += 1 }
+        return await counting.hit(key: key, limit: limit, window: window, now: now)
+    }
+}
