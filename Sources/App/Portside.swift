@@ -53,7 +53,8 @@ public enum Portside {
             commandTimeout: configuration.redisTimeout, logger: logger
         )
         return SharedState(
-            jobs: RedisJobQueue(client: client), rateLimits: ResilientRateLimitStore(shared: RedisRateLimitStore(client: client), logger: logger),
+            jobs: RedisJobQueue(client: client, prefix: configuration.redisKeyPrefix),
+            rateLimits: ResilientRateLimitStore(shared: RedisRateLimitStore(client: client, prefix: configuration.redisKeyPrefix), logger: logger),
             check: client, service: client)
     }
 
@@ -82,6 +83,44 @@ public enum Portside {
                 close: { await database.close() }
             )
         }
+    }
+
+    /// The long-running process behind `portside worker`: the job handlers on the shared (Redis) queue, with
+    /// `WORKER_CONCURRENCY` jobs at a time, beside any number of `portside serve` processes. On SIGTERM it stops
+    /// reserving and lets the jobs in hand finish within `SHUTDOWN_TIMEOUT`.
+    public static func makeWorker(configuration: Configuration, logger: Logger) async throws -> ServiceGroup {
+        guard configuration.redis != nil else { throw WorkerNeedsRedis() }
+        let persistence = try await openPersistence(configuration, logger: logger)
+        let clock = SystemClock()
+        let identity: Identity
+        let shared: SharedState
+        do {
+            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
+            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
+            shared = try openSharedState(configuration, logger: logger)
+            identity = try await makeIdentity(
+                configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), rateLimits: shared.rateLimits,
+                jobs: shared.jobs, logger: logger)
+        } catch {
+            await persistence.close()
+            throw error
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let database = persistence.service { services.append(.init(service: database)) }
+        if let redis = shared.service { services.append(.init(service: redis)) }
+        services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
+        services.append(.init(service: identity.worker(configuration, logger: logger)))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        logger.info(
+            "portside worker starting",
+            metadata: [
+                "version": "\(version)", "environment": "\(configuration.environment.rawValue)",
+                "database": "\(configuration.databaseDescription)", "concurrency": "\(configuration.workerConcurrency)",
+            ]
+        )
+        return ServiceGroup(configuration: groupConfiguration)
     }
 
     /// The long-running process behind `portside serve`: database, HTTP server and drain signal in one service
@@ -176,5 +215,12 @@ public enum Portside {
             docsAssetsURL: configuration.docsAssetsURL,
             version: version
         )
+    }
+}
+
+/// `portside worker` was started without `REDIS_URL`.
+public struct WorkerNeedsRedis: Error, CustomStringConvertible {
+    public var description: String {
+        "portside worker needs REDIS_URL: without Redis, jobs are queued inside each serve process (WORKER_MODE=inline runs them there)"
     }
 }

@@ -9,7 +9,7 @@ struct PortsideCommand: AsyncParsableCommand {
         commandName: "portside",
         abstract: "Portside: a production-grade backend service.",
         version: Portside.version,
-        subcommands: [Serve.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self, HashBenchmarkCommand.self]
+        subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self, HashBenchmarkCommand.self]
     )
 }
 
@@ -45,6 +45,25 @@ struct Serve: AsyncParsableCommand {
             logger.info("portside stopped")
         } catch {
             logger.critical("portside failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the background jobs (account emails) from the Redis queue until SIGTERM or SIGINT; needs REDIS_URL."
+    )
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(configuration)
+        do {
+            let worker = try await Portside.makeWorker(configuration: configuration, logger: logger)
+            try await worker.run()
+            logger.info("portside worker stopped")
+        } catch {
+            logger.critical("portside worker failed", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
     }

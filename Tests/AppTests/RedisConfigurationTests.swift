@@ -18,6 +18,19 @@ import Testing
         #expect(!configuration.description.contains("hunter2"))
     }
 
+    @Test func productionWithRedisLeavesJobsToTheWorkerProcessAndOffNeedsRedis() throws {
+        let production = [
+            "APP_ENV": "production", "DATABASE_URL": "postgres://app@db.internal/app", "JWT_SECRET": String(repeating: "s", count: 64),
+            "MAIL_URL": "file:/var/mail/portside", "PUBLIC_BASE_URL": "https://app.example.com",
+        ]
+        #expect(try Configuration.parse(production.merging(["REDIS_URL": "redis://cache.internal"]) { $1 }).workerMode == .off)
+        #expect(try Configuration.parse(production).workerMode == .inline)
+        #expect(try Configuration.parse(["REDIS_URL": "redis://cache.internal"]).workerMode == .inline)
+
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["WORKER_MODE": "off"]) }
+        #expect(error?.problems == ["WORKER_MODE: off needs REDIS_URL: without it jobs are queued in this process, and only inline runs them"])
+    }
+
     @Test(arguments: [
         ("rediss://:hunter2@cache.internal", "uses rediss://, but TLS to Redis is not supported: use redis:// on a private network"),
         ("redis://:hunter2@cache.internal/99", "the path must be a database number from 0 to 15 (redis://host:6379/0)"),

@@ -32,6 +32,7 @@ extension Configuration: CustomStringConvertible {
             ("REQUIRE_EMAIL_VERIFICATION", String(requireEmailVerification)),
             ("REDIS_URL", redis?.description ?? "(not set: jobs and rate limits in memory)"),
             ("REDIS_POOL_SIZE", String(redisPoolSize)),
+            ("REDIS_KEY_PREFIX", redisKeyPrefix),
             ("REDIS_TIMEOUT", ConfigurationValues.describe(redisTimeout)),
             ("MAIL_URL", mailDescription),
             ("MAIL_FROM", mailFrom),

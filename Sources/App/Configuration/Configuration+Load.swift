@@ -19,6 +19,7 @@ extension Configuration {
         let environment = reader.choice("APP_ENV", default: Environment.development)
         let production = environment == .production
         let databaseURL = reader.string("DATABASE_URL")
+        let redisURL = reader.string("REDIS_URL")
 
         var configuration = Configuration(
             environment: environment,
@@ -48,15 +49,17 @@ extension Configuration {
             passwordRequiresLowercase: reader.bool("PASSWORD_REQUIRE_LOWERCASE", default: true),
             passwordRequiresDigit: reader.bool("PASSWORD_REQUIRE_DIGIT", default: true),
             requireEmailVerification: reader.bool("REQUIRE_EMAIL_VERIFICATION", default: true),
-            redis: reader.string("REDIS_URL").flatMap { reader.redis($0) },
+            redis: redisURL.flatMap { reader.redis($0) },
             redisPoolSize: reader.integer("REDIS_POOL_SIZE", default: 8, in: 1...256),
+            redisKeyPrefix: reader.string("REDIS_KEY_PREFIX") ?? "portside:",
             redisTimeout: reader.duration("REDIS_TIMEOUT", default: "2s", minimum: .milliseconds(50)),
             mail: reader.mail(reader.string("MAIL_URL") ?? "file:data/mail"),
             mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
             jobAttempts: reader.integer("JOB_ATTEMPTS", default: 3, in: 1...100),
             jobBackoff: reader.duration("JOB_BACKOFF", default: "1s", minimum: .milliseconds(10)),
             workerConcurrency: reader.integer("WORKER_CONCURRENCY", default: 5, in: 1...256),
-            workerMode: reader.choice("WORKER_MODE", default: WorkerMode.inline),
+            // Production with Redis runs `portside worker` as its own process; everywhere else `serve` runs the jobs.
+            workerMode: reader.choice("WORKER_MODE", default: production && redisURL != nil ? WorkerMode.off : WorkerMode.inline),
             publicBaseURL: reader.url("PUBLIC_BASE_URL", default: "http://localhost:8080"),
             // Set but empty means "no cross-origin callers", even in development.
             corsOrigins: ConfigurationValues.list(env["CORS_ORIGINS"] ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
@@ -91,9 +94,9 @@ extension Configuration {
         if configuration.mailFrom.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             reader.problem("MAIL_FROM", "must not contain line breaks")
         }
-        if configuration.workerMode == .off {
-            // The queue lives in this process until a shared (Redis) queue and a separate worker process exist.
-            reader.problem("WORKER_MODE", "off would leave account emails queued in this process and never sent; use inline")
+        if configuration.workerMode == .off, redisURL == nil {
+            // Without Redis the queue lives in this process, where no separate worker can reach it.
+            reader.problem("WORKER_MODE", "off needs REDIS_URL: without it jobs are queued in this process, and only inline runs them")
         }
         if configuration.sessionMaxLifetime < configuration.refreshTokenTTL {
             reader.problem("SESSION_MAX_LIFETIME", "must be at least REFRESH_TOKEN_TTL")

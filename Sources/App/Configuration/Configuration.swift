@@ -84,6 +84,8 @@ public struct Configuration: Sendable {
     /// `REDIS_URL`: set, the job queue and the rate limits live in Redis, shared by every instance; unset, in memory.
     public var redis: RedisTarget?
     public var redisPoolSize: Int
+    /// Prefixes every key Portside writes, so one Redis can serve several deployments.
+    public var redisKeyPrefix: String
     public var redisTimeout: Duration
     public var mail: Mail
     public var mailFrom: String
