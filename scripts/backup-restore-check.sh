@@ -129,7 +129,7 @@ for key in sys.argv[1].split("."):
 print(value)' "$1"
 }
 
-TABLES=(schema_migrations users sessions session_retired_tokens one_time_tokens examples audit_events)
+TABLES=(schema_migrations users sessions session_retired_tokens one_time_tokens examples audit_events outbox)
 
 # One line per table: its name, its row count and a digest of all its rows (in a fixed order).
 snapshot() {

@@ -52,6 +52,43 @@ final class JobWorker: Service {
     }
 }
 
+/// Relays the outbox to the job queue in every `serve` and `worker` process: a batch at a time while there is work,
+/// then every `idleDelay`. While the queue cannot be reached (Redis down) the requests wait in the outbox and the
+/// relay retries every `retryDelay`, logging the outage once per minute; they are queued as soon as it answers. On
+/// graceful shutdown it finishes the batch in hand.
+final class OutboxRelayService: Service {
+    private let relay: OutboxRelay
+    private let idleDelay: Duration
+    private let retryDelay: Duration
+    private let logger: Logger
+
+    init(relay: OutboxRelay, idleDelay: Duration = .milliseconds(200), retryDelay: Duration = .seconds(1), logger: Logger) {
+        self.relay = relay
+        self.idleDelay = idleDelay
+        self.retryDelay = retryDelay
+        self.logger = logger
+    }
+
+    func run() async throws {
+        var lastWarning: ContinuousClock.Instant?
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let pause: Duration
+            do {
+                let batch = 100
+                pause = try await relay.relayBatch(limit: batch) < batch ? idleDelay : .zero
+            } catch {
+                let now = ContinuousClock.now
+                if lastWarning.map({ now - $0 >= .seconds(60) }) ?? true {
+                    logger.warning("outbox not relayed yet: the job queue is unavailable; retrying", metadata: ["error": "\(error)"])
+                    lastWarning = now
+                }
+                pause = retryDelay
+            }
+            if pause > .zero { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
+        }
+    }
+}
+
 /// Keeps the password hasher's threads for the life of the process and stops them on shutdown, after the HTTP
 /// server has drained.
 struct PasswordHasherService: Service {

@@ -13,6 +13,9 @@ extension Portside {
         let mailer: any Mailer
         let retryPolicy: RetryPolicy
 
+        /// Moves the jobs committed changes asked for from the outbox to the job queue.
+        var relay: OutboxRelay { OutboxRelay(outbox: dependencies.outbox, queue: dependencies.jobs, clock: dependencies.clock) }
+
         /// The in-process worker that sends account emails.
         func worker(_ configuration: Configuration, logger: Logger) -> JobWorker {
             let runner = JobRunner(
@@ -71,7 +74,8 @@ extension Portside {
             clock: clock,
             ids: ids,
             rateLimits: rateLimits,
-            settings: identitySettings(configuration)
+            settings: identitySettings(configuration),
+            outbox: persistence.outbox
         )
         let retryPolicy = RetryPolicy(maximumAttempts: configuration.jobAttempts, baseDelay: configuration.jobBackoff / .seconds(1))
         return Identity(hasher: hasher, dependencies: dependencies, mailer: mailer, retryPolicy: retryPolicy)

@@ -24,6 +24,7 @@ public enum Portside {
         let sessions: any SessionRepository
         let oneTimeTokens: any OneTimeTokenRepository
         let auditLog: any AuditLog
+        let outbox: any OutboxRepository
         let unitOfWork: any UnitOfWork
         let check: any DependencyCheck
         /// The database as a service, closed last on shutdown (nil for memory).
@@ -64,7 +65,7 @@ public enum Portside {
             let database = MemoryDatabase()
             return Persistence(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
+                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
             )
         case .postgres(let target):
             let database = PostgresDatabase(
@@ -73,13 +74,13 @@ public enum Portside {
             )
             return Persistence(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, unitOfWork: database, check: database, service: database, sqlite: nil, close: {}
+                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: nil, close: {}
             )
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, unitOfWork: database, check: database, service: database, sqlite: database,
+                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: database,
                 close: { await database.close() }
             )
         }
@@ -109,6 +110,7 @@ public enum Portside {
         if let database = persistence.service { services.append(.init(service: database)) }
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
+        services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
         services.append(.init(service: identity.worker(configuration, logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
@@ -179,6 +181,7 @@ public enum Portside {
         if let database = persistence.service { services.append(.init(service: database)) }
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
+        services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
         if configuration.workerMode == .inline { services.append(.init(service: identity.worker(configuration, logger: logger))) }
         services.append(.init(service: http))
         services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))

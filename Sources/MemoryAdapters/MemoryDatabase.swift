@@ -18,6 +18,7 @@ public final class MemoryDatabase: UnitOfWork, DependencyCheck {
     public var sessions: SessionMemoryRepository { SessionMemoryRepository(access: committedAccess) }
     public var oneTimeTokens: OneTimeTokenMemoryRepository { OneTimeTokenMemoryRepository(access: committedAccess) }
     public var auditLog: AuditEventMemoryLog { AuditEventMemoryLog(access: committedAccess) }
+    public var outbox: OutboxMemoryRepository { OutboxMemoryRepository(access: committedAccess) }
 
     private var committedAccess: MemoryTableAccess { MemoryTableAccess(cell: committed, writeLock: writeLock) }
 
@@ -30,7 +31,8 @@ public final class MemoryDatabase: UnitOfWork, DependencyCheck {
                     users: UserMemoryRepository(access: copy),
                     sessions: SessionMemoryRepository(access: copy),
                     oneTimeTokens: OneTimeTokenMemoryRepository(access: copy),
-                    auditLog: AuditEventMemoryLog(access: copy)
+                    auditLog: AuditEventMemoryLog(access: copy),
+                    outbox: OutboxMemoryRepository(access: copy)
                 )
             )
             await committed.replace(with: await copy.cell.tables)

@@ -16,11 +16,14 @@ public actor MemoryJobQueue: JobQueue {
     }
 
     private var entries: [UUID: Entry] = [:]
+    /// Ids of completed jobs and when they completed, kept for `completedIDsKept`.
+    private var completed: [UUID: Date] = [:]
 
     public init() {}
 
     public func enqueue(_ request: JobRequest, now: Date) {
-        guard entries[request.id] == nil else { return }
+        completed = completed.filter { now.timeIntervalSince($0.value) < completedIDsKept }
+        guard entries[request.id] == nil, completed[request.id] == nil else { return }
         let job = Job(
             id: request.id, queue: request.queue, kind: request.kind, payload: request.payload, attempts: 0,
             createdAt: now, availableAt: request.runAt ?? now
@@ -41,9 +44,10 @@ public actor MemoryJobQueue: JobQueue {
         return Reservation(job: entry.job, token: token, leaseExpiresAt: expires)
     }
 
-    public func complete(_ reservation: Reservation) -> Bool {
+    public func complete(_ reservation: Reservation, now: Date) -> Bool {
         guard holds(reservation) else { return false }
         entries[reservation.job.id] = nil
+        completed[reservation.job.id] = now
         return true
     }
 

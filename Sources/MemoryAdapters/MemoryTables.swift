@@ -29,6 +29,8 @@ struct MemoryTables: Sendable {
     /// Keyed by digest.
     var oneTimeTokens: [String: OneTimeToken] = [:]
     var auditEvents: [AuditEvent] = []
+    /// Outbox requests and when each was added.
+    var outbox: [(request: JobRequest, addedAt: Date)] = []
 }
 
 /// Holds one version of the tables: the committed one, or a transaction's private copy.

@@ -57,6 +57,7 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     public var sessions: some SessionRepository { SessionPostgresRepository(executor: poolExecutor) }
     public var oneTimeTokens: some OneTimeTokenRepository { OneTimeTokenPostgresRepository(executor: poolExecutor) }
     public var auditLog: some AuditLog { AuditEventPostgresLog(executor: poolExecutor) }
+    public var outbox: some OutboxRepository { OutboxPostgresRepository(executor: poolExecutor) }
 
     private var poolExecutor: PostgresExecutor { PostgresExecutor(target: .pool(self), logger: logger) }
 
@@ -86,7 +87,8 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
                                     users: UserPostgresRepository(executor: executor),
                                     sessions: SessionPostgresRepository(executor: executor),
                                     oneTimeTokens: OneTimeTokenPostgresRepository(executor: executor),
-                                    auditLog: AuditEventPostgresLog(executor: executor)
+                                    auditLog: AuditEventPostgresLog(executor: executor),
+                                    outbox: OutboxPostgresRepository(executor: executor)
                                 )
                             )
                         }

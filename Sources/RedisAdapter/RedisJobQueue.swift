@@ -37,8 +37,8 @@ public struct RedisJobQueue: JobQueue {
         return Reservation(job: try Self.job(fields), token: token, leaseExpiresAt: expires)
     }
 
-    public func complete(_ reservation: Reservation) async throws -> Bool {
-        try await finish(reservation, action: "complete", error: "", at: Date(timeIntervalSince1970: 0))
+    public func complete(_ reservation: Reservation, now: Date) async throws -> Bool {
+        try await finish(reservation, action: "complete", error: "", at: now)
     }
 
     public func retry(_ reservation: Reservation, error: String, at: Date) async throws -> Bool {
@@ -52,7 +52,10 @@ public struct RedisJobQueue: JobQueue {
     private func finish(_ reservation: Reservation, action: String, error: String, at: Date) async throws -> Bool {
         let answer = try await client.run(
             Self.finish, keys: [],
-            arguments: [prefix, Self.key(reservation.job.id), Self.key(reservation.token), action, error, Self.milliseconds(at)])
+            arguments: [
+                prefix, Self.key(reservation.job.id), Self.key(reservation.token), action, error, Self.milliseconds(at),
+                String(Int64(completedIDsKept * 1000)),
+            ])
         return answer.int == 1
     }
 
@@ -124,12 +127,13 @@ public struct RedisJobQueue: JobQueue {
     /// The fields `job(_:)` reads, as a Lua expression on the key `job`.
     private static let jobFields = "redis.call('HMGET', job, 'id', 'queue', 'kind', 'payload', 'attempts', 'created', 'available', 'error', 'failed')"
 
-    /// ARGV: prefix, id, queue, kind, payload, now, available. A known id (live or dead) is left alone.
+    /// ARGV: prefix, id, queue, kind, payload, now, available. A known id (live, dead, or completed within
+    /// `completedIDsKept`) is left alone.
     static let enqueue = RedisScript(
         """
         local p, id = ARGV[1], ARGV[2]
         local job = p .. 'job:' .. id
-        if redis.call('EXISTS', job) == 1 then return 0 end
+        if redis.call('EXISTS', job) == 1 or redis.call('EXISTS', p .. 'done:' .. id) == 1 then return 0 end
         redis.call('HSET', job, 'id', id, 'queue', ARGV[3], 'kind', ARGV[4], 'payload', ARGV[5], 'attempts', 0,
             'created', ARGV[6], 'available', ARGV[7], 'error', '', 'failed', '', 'state', 'ready', 'token', '', 'lease', '')
         redis.call('SADD', p .. 'queues', ARGV[3])
@@ -160,8 +164,8 @@ public struct RedisJobQueue: JobQueue {
         return \(jobFields)
         """)
 
-    /// ARGV: prefix, id, token, action (complete, retry or bury), error, time (due again, or failed). Only the holder of
-    /// the job's current lease may finish it.
+    /// ARGV: prefix, id, token, action (complete, retry or bury), error, time (due again, or failed), how long a
+    /// completed job's id is remembered (milliseconds). Only the holder of the job's current lease may finish it.
     static let finish = RedisScript(
         """
         local p, id = ARGV[1], ARGV[2]
@@ -172,6 +176,7 @@ public struct RedisJobQueue: JobQueue {
         redis.call('ZREM', p .. 'active:' .. q, id)
         if ARGV[4] == 'complete' then
             redis.call('DEL', job)
+            redis.call('SET', p .. 'done:' .. id, ARGV[6], 'PX', ARGV[7])
         elseif ARGV[4] == 'retry' then
             redis.call('HSET', job, 'state', 'ready', 'token', '', 'lease', '', 'error', ARGV[5], 'available', ARGV[6])
             redis.call('ZADD', p .. 'ready:' .. q, ARGV[6], id)

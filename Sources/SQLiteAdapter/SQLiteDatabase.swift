@@ -90,6 +90,7 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
     public var sessions: some SessionRepository { SessionSQLiteRepository(executor: self) }
     public var oneTimeTokens: some OneTimeTokenRepository { OneTimeTokenSQLiteRepository(executor: self) }
     public var auditLog: some AuditLog { AuditEventSQLiteLog(executor: self) }
+    public var outbox: some OutboxRepository { OutboxSQLiteRepository(executor: self) }
 
     public func ping() async throws {
         _ = try await query("SELECT 1", [])
@@ -124,7 +125,8 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
                     users: UserSQLiteRepository(executor: executor),
                     sessions: SessionSQLiteRepository(executor: executor),
                     oneTimeTokens: OneTimeTokenSQLiteRepository(executor: executor),
-                    auditLog: AuditEventSQLiteLog(executor: executor)
+                    auditLog: AuditEventSQLiteLog(executor: executor),
+                    outbox: OutboxSQLiteRepository(executor: executor)
                 )
             )
         }

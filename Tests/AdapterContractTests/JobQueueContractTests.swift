@@ -95,10 +95,10 @@ struct RedisMissing: Error {}
         let again = try #require(try await queue.reserve(from: "email", lease: 30, now: start.addingTimeInterval(31)))
 
         #expect(again.job.attempts == 2)
-        #expect(try await queue.complete(lost) == false)
+        #expect(try await queue.complete(lost, now: start.addingTimeInterval(31)) == false)
         #expect(try await queue.retry(lost, error: "late", at: start) == false)
         #expect(try await queue.bury(lost, error: "late", now: start) == false)
-        #expect(try await queue.complete(again))
+        #expect(try await queue.complete(again, now: start.addingTimeInterval(31)))
         #expect(try await queue.counts(now: start.addingTimeInterval(32))["email"] ?? QueueCounts() == QueueCounts())
     }
 
@@ -108,9 +108,22 @@ struct RedisMissing: Error {}
         try await queue.enqueue(request(1), now: start)
         let reservation = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
 
-        #expect(try await queue.complete(reservation))
-        #expect(try await queue.complete(reservation) == false)
+        #expect(try await queue.complete(reservation, now: start))
+        #expect(try await queue.complete(reservation, now: start) == false)
         #expect(try await queue.reserve(from: "email", lease: 30, now: start.addingTimeInterval(3600)) == nil)
+    }
+
+    @Test(arguments: JobQueueKind.allCases)
+    func aCompletedJobsIdIsIgnoredForADaySoARetriedRelayDoesNotRunItTwice(kind: JobQueueKind) async throws {
+        let queue = try kind.make()
+        try await queue.enqueue(request(1), now: start)
+        let reservation = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
+        #expect(try await queue.complete(reservation, now: start.addingTimeInterval(1)))
+
+        try await queue.enqueue(request(1), now: start.addingTimeInterval(60))
+
+        #expect(try await queue.reserve(from: "email", lease: 30, now: start.addingTimeInterval(61)) == nil)
+        #expect(try await queue.counts(now: start.addingTimeInterval(61))["email"] ?? QueueCounts() == QueueCounts())
     }
 
     @Test(arguments: JobQueueKind.allCases)

@@ -176,9 +176,12 @@ import Testing
         try await withMigratedPostgres { database in
             let status = try await PostgresMigrator(database: database, directory: postgresMigrations, logger: postgresLogger).status()
 
-            let names = ["create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events"]
+            let names = [
+                "create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events",
+                "create_outbox",
+            ]
             #expect(status.map(\.name) == names)
-            #expect(status.map(\.version) == Array(1...6))
+            #expect(status.map(\.version) == Array(1...7))
             #expect(status.allSatisfy { $0.state == .applied })
         }
     }

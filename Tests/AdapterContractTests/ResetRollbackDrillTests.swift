@@ -12,7 +12,8 @@ import Testing
         try await withStore(kind) { store in
             let unitOfWork = SessionsFailingUnitOfWork(base: store.unitOfWork)
             let identity = await StoreIdentityFixture(
-                users: store.users, sessions: store.sessions, oneTimeTokens: store.oneTimeTokens, auditLog: store.auditLog, unitOfWork: unitOfWork
+                users: store.users, sessions: store.sessions, oneTimeTokens: store.oneTimeTokens, auditLog: store.auditLog, outbox: store.outbox,
+                unitOfWork: unitOfWork
             )
             let registered = try await identity.auth.register(
                 AuthService.Registration(name: .value("Ada"), email: .value("ada@example.com"), password: .value("Passw0rd!")),
@@ -60,7 +61,7 @@ final class SessionsFailingUnitOfWork: UnitOfWork {
                 Repositories(
                     examples: repositories.examples, users: repositories.users,
                     sessions: failing ? RevokeAllFailingSessions(base: repositories.sessions) : repositories.sessions,
-                    oneTimeTokens: repositories.oneTimeTokens, auditLog: repositories.auditLog
+                    oneTimeTokens: repositories.oneTimeTokens, auditLog: repositories.auditLog, outbox: repositories.outbox
                 )
             )
         }

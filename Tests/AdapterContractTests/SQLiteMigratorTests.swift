@@ -145,9 +145,12 @@ import Testing
         let status = try await SQLiteMigrator(database: database, directory: directory, logger: testLogger).status()
         await database.close()
 
-        let names = ["create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events"]
+        let names = [
+            "create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events",
+            "create_outbox",
+        ]
         #expect(status.map(\.name) == names)
-        #expect(status.map(\.version) == Array(1...6))
+        #expect(status.map(\.version) == Array(1...7))
         #expect(status.allSatisfy { $0.state == .applied })
     }
 }

@@ -19,6 +19,7 @@ struct Store: Sendable {
     let sessions: any SessionRepository
     let oneTimeTokens: any OneTimeTokenRepository
     let auditLog: any AuditLog
+    let outbox: any OutboxRepository
     let unitOfWork: any UnitOfWork
 }
 
@@ -31,7 +32,7 @@ func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async th
         try await body(
             Store(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, unitOfWork: database
+                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
             )
         )
     case .sqlite:
@@ -40,7 +41,7 @@ func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async th
             try await body(
                 Store(
                     examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                    auditLog: database.auditLog, unitOfWork: database
+                    auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
                 )
             )
             await database.close()
@@ -53,7 +54,7 @@ func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async th
             try await body(
                 Store(
                     examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                    auditLog: database.auditLog, unitOfWork: database
+                    auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
                 )
             )
         }

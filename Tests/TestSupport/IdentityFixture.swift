@@ -81,15 +81,16 @@ public struct IdentityFixture: Sendable {
         dependencies = IdentityDependencies(
             users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens, auditLog: database.auditLog,
             unitOfWork: database, hasher: hasher, accessTokens: tokens, secrets: SecureTokenGenerator(), jobs: jobs, clock: clock,
-            ids: ids, rateLimits: RateLimitMemoryStore(), settings: settings
+            ids: ids, rateLimits: RateLimitMemoryStore(), settings: settings, outbox: database.outbox
         )
     }
 
     public var auth: AuthService { AuthService(dependencies) }
     public var users: UserService { UserService(dependencies) }
 
-    /// Runs every due email job, as the worker would.
+    /// Relays the outbox to the queue and runs every due email job, as the relay and the worker would.
     public func deliverEmails() async throws {
+        while try await OutboxRelay(outbox: dependencies.outbox, queue: jobs, clock: clock).relayBatch() > 0 {}
         let runner = JobRunner(
             queue: jobs, handlers: [AccountEmailHandler(dependencies: dependencies, mailer: mailer)], retryPolicy: RetryPolicy(),
             clock: clock, jitter: { 0 }

@@ -15,21 +15,22 @@ public struct StoreIdentityFixture: Sendable {
 
     public init(
         users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
-        unitOfWork: any UnitOfWork
+        outbox: any OutboxRepository, unitOfWork: any UnitOfWork
     ) async {
         let tokens = await JWTAccessTokenService(settings: AccessTokenSettings(secret: IdentityFixture.jwtSecret))
         dependencies = IdentityDependencies(
             users: users, sessions: sessions, oneTimeTokens: oneTimeTokens, auditLog: auditLog, unitOfWork: unitOfWork, hasher: hasher,
             accessTokens: tokens, secrets: SecureTokenGenerator(), jobs: jobs, clock: clock, ids: SequentialIDs(), rateLimits: RateLimitMemoryStore(),
-            settings: IdentitySettings(publicBaseURL: "https://app.example.com")
+            settings: IdentitySettings(publicBaseURL: "https://app.example.com"), outbox: outbox
         )
     }
 
     public var auth: AuthService { AuthService(dependencies) }
 
-    /// Runs every due email job, then returns the token of the newest link to `address` with this path
+    /// Relays the outbox and runs every due email job, then returns the token of the newest link to `address` with this path
     /// (`verify-email` or `reset-password`).
     public func token(sentTo address: String, path: String) async throws -> String? {
+        while try await OutboxRelay(outbox: dependencies.outbox, queue: jobs, clock: clock).relayBatch() > 0 {}
         let runner = JobRunner(
             queue: jobs, handlers: [AccountEmailHandler(dependencies: dependencies, mailer: mailer)], retryPolicy: RetryPolicy(),
             clock: clock, jitter: { 0 }

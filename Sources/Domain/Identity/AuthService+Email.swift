@@ -8,8 +8,8 @@ extension AuthService {
         guard let token = AccountInput.token(raw, name: "token", problems: &problems) else { throw DomainError.validation(problems) }
         let digest = deps.secrets.digest(of: token)
         let now = deps.now()
-        let (user, previousEmail) = try await auditingInvalidToken(.verifyEmail, origin: origin, now: now) {
-            try await deps.unitOfWork.transaction { repositories -> (User, String?) in
+        let user = try await auditingInvalidToken(.verifyEmail, origin: origin, now: now) {
+            try await deps.unitOfWork.transaction { repositories -> User in
                 guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .emailVerification, now: now),
                     constantTimeEquals(used.digest, digest),
                     var user = try await repositories.users.find(id: used.userID), user.isActive
@@ -32,10 +32,10 @@ extension AuthService {
                 _ = try await repositories.users.update(user)
                 try await deps.audit(
                     .verifyEmail, actor: user.id, origin: origin, detail: previous == nil ? nil : "email changed", at: now, in: repositories.auditLog)
-                return (user, previous)
+                if let previous { try await deps.send(.emailChanged(userID: user.id, previousEmail: previous), at: now, in: repositories) }
+                return user
             }
         }
-        if let previousEmail { try await deps.send(.emailChanged(userID: user.id, previousEmail: previousEmail), at: now) }
         return user
     }
 

@@ -28,7 +28,7 @@ extension AuthService {
         let hash = try await deps.hasher.hash(password)
         let digest = deps.secrets.digest(of: token)
         let now = deps.now()
-        let userID = try await auditingInvalidToken(.resetPassword, origin: origin, now: now) {
+        try await auditingInvalidToken(.resetPassword, origin: origin, now: now) {
             try await deps.unitOfWork.transaction { repositories in
                 // A link sent to an address the account no longer has does not work.
                 guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .passwordReset, now: now),
@@ -51,10 +51,9 @@ extension AuthService {
                 let ended = try await repositories.sessions.revokeAll(userID: user.id, except: nil, at: now, reason: "password reset")
                 try await deps.audit(
                     .resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
-                return user.id
+                try await deps.send(.passwordChanged(userID: user.id), at: now, in: repositories)
             }
         }
-        try await deps.send(.passwordChanged(userID: userID), at: now)
     }
 
     /// Changes the caller's password: the current one is required (and a wrong one counts towards the lock), and
@@ -103,9 +102,9 @@ extension AuthService {
                     userID: user.id, except: principal.sessionID, at: now, reason: "password change")
                 try await deps.audit(
                     .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+                try await deps.send(.passwordChanged(userID: user.id), at: now, in: repositories)
             }
         }
-        try await deps.send(.passwordChanged(userID: user.id), at: now)
     }
 
     /// Runs `work`; when it refuses the token, the refusal is audited (outside the transaction that rolled back).

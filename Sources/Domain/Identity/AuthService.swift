@@ -45,12 +45,12 @@ public struct AuthService: Sendable {
                 try await repositories.users.insert(user)
                 try await repositories.sessions.insert(session)
                 try await deps.audit(.register, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+                try await deps.send(.verification(userID: user.id), at: now, in: repositories)
             }
         } catch let error as DomainError {
             try await deps.audit(.register, actor: nil, outcome: .failure, origin: origin, detail: "email already registered", at: now)
             throw error
         }
-        try await deps.send(.verification(userID: user.id), at: now)
         return Authentication(user: user, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
     }
 

@@ -17,14 +17,19 @@ public struct IdentityDependencies: Sendable {
     /// Counts account emails per account, so nobody can flood a mailbox or keep its links dead.
     public let rateLimits: any RateLimitStore
     public let settings: IdentitySettings
+    /// Where account emails are asked for, to be relayed to `jobs` (outside a transaction; inside one, the
+    /// transaction's own outbox).
+    public let outbox: any OutboxRepository
     /// Password checks of one account run one at a time in this process (see `AuthService.checkingPassword`).
     let passwordChecks = KeyedSerialQueue<UUID>()
 
     public init(
         users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
         unitOfWork: any UnitOfWork, hasher: any PasswordHasher, accessTokens: any AccessTokenService, secrets: any SecretTokenGenerator,
-        jobs: any JobQueue, clock: any WallClock, ids: any IDGenerator, rateLimits: any RateLimitStore, settings: IdentitySettings
+        jobs: any JobQueue, clock: any WallClock, ids: any IDGenerator, rateLimits: any RateLimitStore, settings: IdentitySettings,
+        outbox: any OutboxRepository
     ) {
+        self.outbox = outbox
         self.users = users
         self.sessions = sessions
         self.oneTimeTokens = oneTimeTokens
@@ -66,8 +71,11 @@ public struct IdentityDependencies: Sendable {
     }
 
     /// Queues an account email to be sent by the worker.
-    func send(_ email: AccountEmail, at now: Date) async throws {
-        try await jobs.enqueue(email.jobRequest(id: ids.makeID()), now: now)
+    /// Asks for `email` through the outbox. Inside a transaction (`repositories`) the request commits with the
+    /// change, or is dropped with it; the relay then queues it, so a change never lacks its email because the queue
+    /// was unreachable, and an email never goes out for a change that rolled back.
+    func send(_ email: AccountEmail, at now: Date, in repositories: Repositories? = nil) async throws {
+        try await (repositories?.outbox ?? outbox).add(email.jobRequest(id: ids.makeID()), now: now)
     }
 }
 

@@ -40,7 +40,7 @@ public struct UserService: Sendable {
         guard problems.isEmpty else { throw DomainError.validation(problems) }
 
         let now = deps.now()
-        let (user, verify) = try await deps.unitOfWork.transaction { repositories -> (User, Bool) in
+        let user = try await deps.unitOfWork.transaction { repositories -> User in
             guard var user = try await repositories.users.find(id: principal.user.id) else { throw DomainError.unauthenticated }
             if let name { user.name = name }
             var verify = false
@@ -57,9 +57,9 @@ public struct UserService: Sendable {
             guard try await repositories.users.update(user) else { throw DomainError.unauthenticated }
             let action: AuditAction = verify ? .requestEmailChange : .updateProfile
             try await deps.audit(action, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
-            return (user, verify)
+            if verify { try await deps.send(.verification(userID: user.id), at: now, in: repositories) }
+            return user
         }
-        if verify { try await deps.send(.verification(userID: user.id), at: now) }
         return user
     }
 

@@ -70,7 +70,7 @@ public struct JobRunner: Sendable {
         } catch {
             return try await settle(reservation, error: String(describing: error), permanent: false)
         }
-        return try await queue.complete(reservation) ? .completed : .leaseLost
+        return try await queue.complete(reservation, now: clock.now()) ? .completed : .leaseLost
     }
 
     private func settle(_ reservation: Reservation, error: String, permanent: Bool) async throws -> Outcome {

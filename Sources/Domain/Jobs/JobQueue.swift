@@ -4,12 +4,14 @@ import Foundation
 /// delivered again when the lease expires. Handlers must therefore be idempotent. Jobs that keep failing move to a
 /// dead-letter queue that keeps their original queue, payload, last error and attempt count.
 public protocol JobQueue: Sendable {
-    /// Adds a job; an id the queue already knows (live or dead) is ignored.
+    /// Adds a job; an id the queue already knows is ignored: live, dead, or completed within `completedIDsKept`, so a
+    /// request relayed twice (the outbox relay retried after queueing it) never runs twice.
     func enqueue(_ request: JobRequest, now: Date) async throws
     /// Reserves the due job of `queue` that has waited longest, for `lease` seconds; nil when none is due.
     func reserve(from queue: String, lease: TimeInterval, now: Date) async throws -> Reservation?
-    /// Removes a finished job; false when the reservation's lease was lost.
-    func complete(_ reservation: Reservation) async throws -> Bool
+    /// Removes a finished job, remembering its id until `now` + `completedIDsKept`; false when the reservation's lease
+    /// was lost.
+    func complete(_ reservation: Reservation, now: Date) async throws -> Bool
     /// Makes a failed job due again at `at`, keeping `error`; false when the lease was lost.
     func retry(_ reservation: Reservation, error: String, at: Date) async throws -> Bool
     /// Moves a failed job to the dead-letter queue; false when the lease was lost.
@@ -25,3 +27,6 @@ public protocol JobQueue: Sendable {
     /// Counts per queue at `now`.
     func counts(now: Date) async throws -> [String: QueueCounts]
 }
+
+/// How long a queue remembers the id of a completed job, to ignore it if it is enqueued again.
+public let completedIDsKept: TimeInterval = 24 * 60 * 60

@@ -5,19 +5,23 @@ public struct Repositories: Sendable {
     public let sessions: any SessionRepository
     public let oneTimeTokens: any OneTimeTokenRepository
     public let auditLog: any AuditLog
+    /// Jobs that must follow the transaction's changes: queued only if it commits.
+    public let outbox: any OutboxRepository
 
     public init(
         examples: any ExampleRepository,
         users: any UserRepository,
         sessions: any SessionRepository,
         oneTimeTokens: any OneTimeTokenRepository,
-        auditLog: any AuditLog
+        auditLog: any AuditLog,
+        outbox: any OutboxRepository
     ) {
         self.examples = examples
         self.users = users
         self.sessions = sessions
         self.oneTimeTokens = oneTimeTokens
         self.auditLog = auditLog
+        self.outbox = outbox
     }
 }
 
