@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
@@ -66,7 +67,12 @@ let package = Package(
         .target(name: "MemoryAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "MailAdapters",
-            dependencies: ["Domain", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Domain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -188,7 +194,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MailAdapterTests",
-            dependencies: ["MailAdapters", "MemoryAdapters", "Domain", "TestSupport"],
+            dependencies: [
+                "MailAdapters", "MemoryAdapters", "Domain", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,6 +60,7 @@ extension Portside {
             switch configuration.mail {
             case .file(let directory): FileMailer(directory: directory, from: configuration.mailFrom, clock: clock)
             case .memory: MemoryMailer()
+            case .smtp(let url, _): try SMTPMailer(url: try SMTPURL(url.value), from: configuration.mailFrom, clock: clock)
             }
         let dependencies = IdentityDependencies(
             users: persistence.users,

@@ -40,7 +40,7 @@ import Testing
         let error = #expect(throws: ConfigurationError.self) {
             try Configuration.parse([
                 "ARGON2_MEMORY_KIB": "1024", "ARGON2_ITERATIONS": "1", "PASSWORD_MIN_LENGTH": "6", "PASSWORD_REQUIRE_UPPERCASE": "maybe",
-                "MAIL_URL": "smtp://user:hunter2@mail.example.com", "MAIL_FROM": "a@example.com\r\nBcc: x@example.com",
+                "MAIL_URL": "smtp://user:hunter2@mail.example.com?starttls=off", "MAIL_FROM": "a@example.com\r\nBcc: x@example.com",
                 "REFRESH_TOKEN_TTL": "60d", "SESSION_MAX_LIFETIME": "30d", "WORKER_MODE": "off",
             ])
         }

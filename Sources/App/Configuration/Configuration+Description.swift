@@ -66,6 +66,7 @@ extension Configuration: CustomStringConvertible {
         switch mail {
         case .file(let directory): "file:\(directory)"
         case .memory: "memory:"
+        case .smtp(_, let description): description
         }
     }
 

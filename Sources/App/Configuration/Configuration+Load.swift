@@ -1,6 +1,7 @@
 import Foundation
 import HTTPAdapter
 import Logging
+import MailAdapters
 import PostgresAdapter
 import RedisAdapter
 
@@ -198,9 +199,21 @@ private struct Reader {
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
             if !path.isEmpty { return .file(directory: path) }
         }
+        if text.hasPrefix("smtp://") || text.hasPrefix("smtps://") {
+            do {
+                let url = try SMTPURL(text)
+                if let path = url.certificateAuthorityPath, !FileManager.default.isReadableFile(atPath: path) {
+                    problem("MAIL_URL", "cafile names a file that cannot be read")
+                }
+                return .smtp(url: Secret(text), description: url.description)
+            } catch {
+                problem("MAIL_URL", error.reason)
+                return .memory
+            }
+        }
         // The URL may hold a password: never echo it.
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        problem("MAIL_URL", "must be file:DIRECTORY or memory: (scheme \"\(scheme)\" is not supported yet)")
+        problem("MAIL_URL", "must be smtp://..., smtps://..., file:DIRECTORY or memory: (scheme \"\(scheme)\" is not supported)")
         return .memory
     }
 

@@ -41,6 +41,8 @@ public struct Configuration: Sendable {
         case file(directory: String)
         /// Kept in memory (tests).
         case memory
+        /// Delivered over SMTP: the whole URL (it may carry a password) and its description with the password masked.
+        case smtp(url: Secret, description: String)
     }
 
     public enum WorkerMode: String, Sendable, CaseIterable {
