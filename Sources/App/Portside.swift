@@ -164,6 +164,9 @@ public enum Portside {
             ),
             auth: AuthService(identity.dependencies),
             users: UserService(identity.dependencies),
+            jobs: JobAdminService(
+                dependencies: identity.dependencies, retention: configuration.failedJobRetention / .seconds(1),
+                alertThreshold: configuration.failedJobsAlertThreshold),
             rateLimitStore: shared.rateLimits,
             clock: clock,
             checks: [persistence.check] + (shared.check.map { [$0] } ?? []),

@@ -43,11 +43,13 @@ public enum HTTPApplication {
             checks: dependencies.checks,
             readiness: dependencies.readiness,
             clock: dependencies.clock,
-            version: settings.version
+            version: settings.version,
+            jobs: dependencies.jobs
         ).register(on: catalog)
         let authenticator = Authenticator(auth: dependencies.auth)
         AuthController(auth: dependencies.auth, authenticator: authenticator).register(on: catalog)
         UsersController(users: dependencies.users, authenticator: authenticator).register(on: catalog)
+        JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
         return (router, catalog)

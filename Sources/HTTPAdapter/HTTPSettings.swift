@@ -59,6 +59,7 @@ public struct HTTPDependencies: Sendable {
     public var examples: ExampleService
     public var auth: AuthService
     public var users: UserService
+    public var jobs: JobAdminService
     public var rateLimitStore: any RateLimitStore
     public var clock: any WallClock
     /// Dependencies probed by `/health` and `/health/ready`.
@@ -69,6 +70,7 @@ public struct HTTPDependencies: Sendable {
         examples: ExampleService,
         auth: AuthService,
         users: UserService,
+        jobs: JobAdminService,
         rateLimitStore: any RateLimitStore,
         clock: any WallClock,
         checks: [any DependencyCheck],
@@ -77,6 +79,7 @@ public struct HTTPDependencies: Sendable {
         self.examples = examples
         self.auth = auth
         self.users = users
+        self.jobs = jobs
         self.rateLimitStore = rateLimitStore
         self.clock = clock
         self.checks = checks

@@ -26,6 +26,7 @@ struct TestApp {
             examples: ExampleService(repository: repository ?? database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs()),
             auth: identity.auth,
             users: identity.users,
+            jobs: JobAdminService(dependencies: identity.dependencies, retention: 7 * 86_400, alertThreshold: 2),
             rateLimitStore: rateLimitStore,
             clock: clock,
             checks: checks,

@@ -38,6 +38,8 @@ extension Configuration: CustomStringConvertible {
             ("MAIL_FROM", mailFrom),
             ("JOB_ATTEMPTS", String(jobAttempts)),
             ("JOB_BACKOFF", ConfigurationValues.describe(jobBackoff)),
+            ("FAILED_JOB_RETENTION", ConfigurationValues.describe(failedJobRetention)),
+            ("FAILED_JOBS_ALERT_THRESHOLD", String(failedJobsAlertThreshold)),
             ("WORKER_CONCURRENCY", String(workerConcurrency)),
             ("WORKER_MODE", workerMode.rawValue),
             ("PUBLIC_BASE_URL", publicBaseURL),

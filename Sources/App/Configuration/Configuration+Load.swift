@@ -58,6 +58,8 @@ extension Configuration {
             mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
             jobAttempts: reader.integer("JOB_ATTEMPTS", default: 3, in: 1...100),
             jobBackoff: reader.duration("JOB_BACKOFF", default: "1s", minimum: .milliseconds(10)),
+            failedJobRetention: reader.duration("FAILED_JOB_RETENTION", default: "7d", minimum: .seconds(60)),
+            failedJobsAlertThreshold: reader.integer("FAILED_JOBS_ALERT_THRESHOLD", default: 100, in: 1...Int(Int32.max)),
             workerConcurrency: reader.integer("WORKER_CONCURRENCY", default: 5, in: 1...256),
             // Production with Redis runs `portside worker` as its own process; everywhere else `serve` runs the jobs.
             workerMode: reader.choice("WORKER_MODE", default: production && redisURL != nil ? WorkerMode.off : WorkerMode.inline),

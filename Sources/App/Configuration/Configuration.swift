@@ -93,6 +93,10 @@ public struct Configuration: Sendable {
     public var mailFrom: String
     public var jobAttempts: Int
     public var jobBackoff: Duration
+    /// How long failed jobs stay in the dead-letter queue before a purge removes them.
+    public var failedJobRetention: Duration
+    /// How many failed jobs make `/health` and `/jobs/stats` raise the alert.
+    public var failedJobsAlertThreshold: Int
     public var workerConcurrency: Int
     public var workerMode: WorkerMode
     public var publicBaseURL: String

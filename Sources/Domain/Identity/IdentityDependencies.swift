@@ -100,4 +100,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case updateUser = "admin.user_update"
     case deleteUser = "admin.user_delete"
     case unlockUser = "admin.user_unlock"
+    case retryJob = "admin.job_retry"
+    case deleteJob = "admin.job_delete"
+    case purgeJobs = "admin.jobs_purge"
 }

@@ -13,6 +13,8 @@ struct HealthController {
     let readiness: Readiness
     let clock: any WallClock
     let version: String
+    /// The job queues, whose failed jobs `/health` reports against the alert threshold.
+    let jobs: JobAdminService?
     let startedAt = ContinuousClock.now
     let cache = HealthCache()
 
@@ -26,12 +28,15 @@ struct HealthController {
         let results = await probeAll(logger: context.logger)
         let healthy = results.values.allSatisfy { $0.status == "up" }
         let uptime = ContinuousClock.now - startedAt
+        // Only when the queue answered: an unreachable one already shows as a failed check.
+        let queue = try? await jobs?.stats()
         let report = HealthReport(
             status: healthy ? "ok" : "error",
             version: version,
             uptime: uptime.milliseconds / 1000,
             timestamp: Timestamp.string(clock.now()),
-            checks: results
+            checks: results,
+            queue: queue
         )
         guard healthy else {
             return JSONResponse.failure(.serviceUnavailable, message: "Service unhealthy", data: report, requestId: context.requestId)
@@ -159,6 +164,7 @@ struct HealthReport: JSONWritable {
     let uptime: Double
     let timestamp: String
     let checks: [String: CheckResult]
+    let queue: JobAdminService.Stats?
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
@@ -167,6 +173,14 @@ struct HealthReport: JSONWritable {
         json.field("uptime", uptime)
         json.field("timestamp", timestamp)
         json.field("checks", checks)
+        if let queue {
+            json.key("queue")
+            json.beginObject()
+            json.field("failed", queue.totals.dead)
+            json.field("failedJobsAlertThreshold", queue.alertThreshold)
+            json.field("alert", queue.alert)
+            json.endObject()
+        }
         json.endObject()
     }
 }

@@ -15,7 +15,8 @@ enum OpenAPIDocument {
             { "name": "Examples", "description": "The example resource every module copies" },
             { "name": "Auth", "description": "Registration, sign-in, tokens, sessions, email verification and passwords" },
             { "name": "Users", "description": "The caller's own account, and every account for administrators" },
-            { "name": "Audit", "description": "The audit log of account and security events, for administrators" }
+            { "name": "Audit", "description": "The audit log of account and security events, for administrators" },
+            { "name": "Jobs", "description": "The background job queues and their failed jobs, for administrators" }
           ],
           "paths": {
             "/api/v1/health": {
@@ -559,6 +560,106 @@ enum OpenAPIDocument {
                   "500": { "$ref": "#/components/responses/InternalError" }
                 }
               }
+            },
+            "/api/v1/jobs/failed": {
+              "get": {
+                "tags": ["Jobs"],
+                "operationId": "listFailedJobs",
+                "summary": "List failed jobs, most recently failed first, with secret-looking payload values masked (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "parameters": [
+                  { "$ref": "#/components/parameters/Page" },
+                  { "$ref": "#/components/parameters/Limit" },
+                  { "$ref": "#/components/parameters/JobQueue" }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "One page of failed jobs",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FailedJobListEnvelope" } } }
+                  },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              },
+              "delete": {
+                "tags": ["Jobs"],
+                "operationId": "purgeFailedJobs",
+                "summary": "Delete the failed jobs older than FAILED_JOB_RETENTION (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": {
+                    "description": "How many failed jobs were deleted",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PurgeEnvelope" } } }
+                  },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/jobs/failed/{id}/retry": {
+              "parameters": [{ "$ref": "#/components/parameters/JobId" }],
+              "post": {
+                "tags": ["Jobs"],
+                "operationId": "retryFailedJob",
+                "summary": "Put a failed job back on its queue, due now, with a fresh count of attempts (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/jobs/failed/{id}": {
+              "parameters": [{ "$ref": "#/components/parameters/JobId" }],
+              "delete": {
+                "tags": ["Jobs"],
+                "operationId": "deleteFailedJob",
+                "summary": "Delete a failed job (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
+            },
+            "/api/v1/jobs/stats": {
+              "get": {
+                "tags": ["Jobs"],
+                "operationId": "jobStats",
+                "summary": "Count the jobs of every queue by state, with the alert on failed jobs (administrators)",
+                "security": [{ "bearerAuth": [] }],
+                "responses": {
+                  "200": {
+                    "description": "The counts",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JobStatsEnvelope" } } }
+                  },
+                  "401": { "$ref": "#/components/responses/Unauthorized" },
+                  "403": { "$ref": "#/components/responses/Forbidden" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+                }
+              }
             }
           },
           "components": {
@@ -587,6 +688,14 @@ enum OpenAPIDocument {
                 "name": "search", "in": "query", "required": false,
                 "description": "Keeps examples whose name or description contains this text (ASCII case ignored)",
                 "schema": { "type": "string", "maxLength": 200 }
+              },
+              "JobId": {
+                "name": "id", "in": "path", "required": true, "description": "The failed job's id (a UUID; any other text is simply not found)",
+                "schema": { "type": "string" }
+              },
+              "JobQueue": {
+                "name": "queue", "in": "query", "required": false, "description": "Only the failed jobs of this queue, such as email",
+                "schema": { "type": "string", "minLength": 1, "maxLength": 100 }
               },
               "UserId": {
                 "name": "id", "in": "path", "required": true, "description": "The user's id (a UUID; any other text is simply not found)",
@@ -885,7 +994,18 @@ enum OpenAPIDocument {
                   "version": { "type": "string" },
                   "uptime": { "type": "number", "description": "Seconds since start" },
                   "timestamp": { "type": "string", "format": "date-time" },
-                  "checks": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/CheckResult" } }
+                  "checks": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/CheckResult" } },
+                  "queue": {
+                    "type": "object",
+                    "description": "The failed jobs against FAILED_JOBS_ALERT_THRESHOLD; absent when the queue did not answer",
+                    "additionalProperties": false,
+                    "required": ["failed", "failedJobsAlertThreshold", "alert"],
+                    "properties": {
+                      "failed": { "type": "integer", "minimum": 0 },
+                      "failedJobsAlertThreshold": { "type": "integer", "minimum": 1 },
+                      "alert": { "type": "boolean" }
+                    }
+                  }
                 }
               },
               "HealthEnvelope": {
@@ -1137,6 +1257,80 @@ enum OpenAPIDocument {
                       "data": { "type": "array", "items": { "$ref": "#/components/schemas/AdminUser" } },
                       "meta": { "$ref": "#/components/schemas/PageMeta" },
                       "links": { "$ref": "#/components/schemas/PageLinks" }
+                    }
+                  }
+                ]
+              },
+              "FailedJob": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "queue", "kind", "payload", "attempts", "lastError", "createdAt", "failedAt"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "queue": { "type": "string", "description": "The queue it came from and goes back to on retry" },
+                  "kind": { "type": "string", "description": "What the job does, such as email.verification" },
+                  "payload": {
+                    "type": "object", "additionalProperties": { "type": "string" },
+                    "description": "The job's input; values whose keys name a secret (token, password, key...) are shown as ***"
+                  },
+                  "attempts": { "type": "integer", "minimum": 0 },
+                  "lastError": { "type": ["string", "null"], "description": "Why the last attempt failed" },
+                  "createdAt": { "type": "string", "format": "date-time" },
+                  "failedAt": { "type": ["string", "null"], "format": "date-time" }
+                }
+              },
+              "QueueCounts": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["waiting", "delayed", "active", "failed"],
+                "properties": {
+                  "waiting": { "type": "integer", "minimum": 0, "description": "Due now" },
+                  "delayed": { "type": "integer", "minimum": 0, "description": "Scheduled for later, or waiting for a retry" },
+                  "active": { "type": "integer", "minimum": 0, "description": "Being run under a live lease" },
+                  "failed": { "type": "integer", "minimum": 0, "description": "In the dead-letter queue" }
+                }
+              },
+              "JobStats": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["queues", "totals", "failedJobsAlertThreshold", "alert"],
+                "properties": {
+                  "queues": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/QueueCounts" } },
+                  "totals": { "$ref": "#/components/schemas/QueueCounts" },
+                  "failedJobsAlertThreshold": { "type": "integer", "minimum": 1 },
+                  "alert": { "type": "boolean", "description": "Whether the failed jobs reach the threshold" }
+                }
+              },
+              "FailedJobListEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  {
+                    "type": "object",
+                    "required": ["meta", "links"],
+                    "properties": {
+                      "data": { "type": "array", "items": { "$ref": "#/components/schemas/FailedJob" } },
+                      "meta": { "$ref": "#/components/schemas/PageMeta" },
+                      "links": { "$ref": "#/components/schemas/PageLinks" }
+                    }
+                  }
+                ]
+              },
+              "JobStatsEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  { "type": "object", "properties": { "data": { "$ref": "#/components/schemas/JobStats" } } }
+                ]
+              },
+              "PurgeEnvelope": {
+                "allOf": [
+                  { "$ref": "#/components/schemas/SuccessEnvelope" },
+                  {
+                    "type": "object",
+                    "properties": {
+                      "data": {
+                        "type": "object", "additionalProperties": false, "required": ["deleted"],
+                        "properties": { "deleted": { "type": "integer", "minimum": 0 } }
+                      }
                     }
                   }
                 ]
