@@ -89,6 +89,36 @@ final class OutboxRelayService: Service {
     }
 }
 
+/// Asks for the maintenance jobs every `tick`: each is one job per interval, with an id every instance derives
+/// alike, so the queue keeps one however many instances ask. While the queue cannot be reached it skips the tick.
+final class MaintenanceSchedulerService: Service {
+    private let schedule: MaintenanceSchedule
+    private let queue: any JobQueue
+    private let clock: any WallClock
+    private let tick: Duration
+    private let logger: Logger
+
+    init(schedule: MaintenanceSchedule, queue: any JobQueue, clock: any WallClock, tick: Duration = .seconds(60), logger: Logger) {
+        self.schedule = schedule
+        self.queue = queue
+        self.clock = clock
+        self.tick = tick
+        self.logger = logger
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let now = clock.now()
+            do {
+                for request in schedule.requests(now: now) { try await queue.enqueue(request, now: now) }
+            } catch {
+                logger.warning("maintenance not scheduled this time: the job queue is unavailable", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
+        }
+    }
+}
+
 /// Keeps the password hasher's threads for the life of the process and stops them on shutdown, after the HTTP
 /// server has drained.
 struct PasswordHasherService: Service {

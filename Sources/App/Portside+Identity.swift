@@ -20,12 +20,32 @@ extension Portside {
         func worker(_ configuration: Configuration, logger: Logger) -> JobWorker {
             let runner = JobRunner(
                 queue: dependencies.jobs,
-                handlers: [AccountEmailHandler(dependencies: dependencies, mailer: mailer)],
+                handlers: [
+                    AccountEmailHandler(dependencies: dependencies, mailer: mailer),
+                    MaintenanceHandler(
+                        sessions: dependencies.sessions, oneTimeTokens: dependencies.oneTimeTokens, jobs: dependencies.jobs,
+                        clock: dependencies.clock,
+                        schedule: maintenanceSchedule(configuration),
+                        report: { task, deleted in
+                            logger.info("maintenance done", metadata: ["task": "\(task.rawValue)", "deleted": "\(deleted)"])
+                        }),
+                ],
                 retryPolicy: retryPolicy,
                 clock: dependencies.clock,
                 jitter: { Double.random(in: 0..<1) }
             )
-            return JobWorker(runner: runner, queues: [AccountEmail.queue], concurrency: configuration.workerConcurrency, logger: logger)
+            return JobWorker(
+                runner: runner, queues: [AccountEmail.queue, Maintenance.queue], concurrency: configuration.workerConcurrency, logger: logger)
+        }
+
+        /// Asks for the maintenance jobs on their intervals (every instance does; the queue keeps one per interval).
+        func scheduler(_ configuration: Configuration, logger: Logger) -> MaintenanceSchedulerService {
+            MaintenanceSchedulerService(
+                schedule: maintenanceSchedule(configuration), queue: dependencies.jobs, clock: dependencies.clock, logger: logger)
+        }
+
+        func maintenanceSchedule(_ configuration: Configuration) -> MaintenanceSchedule {
+            MaintenanceSchedule(failedJobRetention: configuration.failedJobRetention / .seconds(1))
         }
     }
 

@@ -111,6 +111,7 @@ public enum Portside {
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
         services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
+        services.append(.init(service: identity.scheduler(configuration, logger: logger)))
         services.append(.init(service: identity.worker(configuration, logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
@@ -185,6 +186,7 @@ public enum Portside {
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
         services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
+        services.append(.init(service: identity.scheduler(configuration, logger: logger)))
         if configuration.workerMode == .inline { services.append(.init(service: identity.worker(configuration, logger: logger))) }
         services.append(.init(service: http))
         services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
