@@ -209,6 +209,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "App",
+                "RedisAdapter",
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -35,7 +35,8 @@ extension Portside {
                 jitter: { Double.random(in: 0..<1) }
             )
             return JobWorker(
-                runner: runner, queues: [AccountEmail.queue, Maintenance.queue], concurrency: configuration.workerConcurrency, logger: logger)
+                runner: runner, queues: [AccountEmail.queue, Maintenance.queue], concurrency: configuration.workerConcurrency,
+                lease: configuration.jobLease / .seconds(1), logger: logger)
         }
 
         /// Asks for the maintenance jobs on their intervals (every instance does; the queue keeps one per interval).

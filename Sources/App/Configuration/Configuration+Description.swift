@@ -41,6 +41,7 @@ extension Configuration: CustomStringConvertible {
             ("FAILED_JOB_RETENTION", ConfigurationValues.describe(failedJobRetention)),
             ("FAILED_JOBS_ALERT_THRESHOLD", String(failedJobsAlertThreshold)),
             ("WORKER_CONCURRENCY", String(workerConcurrency)),
+            ("JOB_LEASE", ConfigurationValues.describe(jobLease)),
             ("WORKER_MODE", workerMode.rawValue),
             ("PUBLIC_BASE_URL", publicBaseURL),
             ("CORS_ORIGINS", corsOrigins.joined(separator: ",")),

@@ -61,6 +61,7 @@ extension Configuration {
             failedJobRetention: reader.duration("FAILED_JOB_RETENTION", default: "7d", minimum: .seconds(60)),
             failedJobsAlertThreshold: reader.integer("FAILED_JOBS_ALERT_THRESHOLD", default: 100, in: 1...Int(Int32.max)),
             workerConcurrency: reader.integer("WORKER_CONCURRENCY", default: 5, in: 1...256),
+            jobLease: reader.duration("JOB_LEASE", default: "60s", minimum: .seconds(1)),
             // Production with Redis runs `portside worker` as its own process; everywhere else `serve` runs the jobs.
             workerMode: reader.choice("WORKER_MODE", default: production && redisURL != nil ? WorkerMode.off : WorkerMode.inline),
             publicBaseURL: reader.url("PUBLIC_BASE_URL", default: "http://localhost:8080"),

@@ -98,6 +98,8 @@ public struct Configuration: Sendable {
     /// How many failed jobs make `/health` and `/jobs/stats` raise the alert.
     public var failedJobsAlertThreshold: Int
     public var workerConcurrency: Int
+    /// How long a worker holds a job before another may take it (the worker is then presumed dead).
+    public var jobLease: Duration
     public var workerMode: WorkerMode
     public var publicBaseURL: String
     public var corsOrigins: [String]
