@@ -9,7 +9,10 @@ struct PortsideCommand: AsyncParsableCommand {
         commandName: "portside",
         abstract: "Portside: a production-grade backend service.",
         version: Portside.version,
-        subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self, HashBenchmarkCommand.self]
+        subcommands: [
+            Serve.self, Worker.self, Migrate.self, Users.self, ConfigCommand.self, OpenAPI.self, HashBenchmarkCommand.self,
+            QueueBenchmarkCommand.self, MailBenchmarkCommand.self,
+        ]
     )
 }
 
@@ -215,4 +218,42 @@ func readPassword() -> String? {
         FileHandle.standardError.write(Data("\n".utf8))
     }
     return readLine(strippingNewline: true)
+}
+
+struct QueueBenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue-benchmark",
+        abstract: "Measure jobs enqueued and completed per second on the Redis queue of REDIS_URL, with a handler that does nothing."
+    )
+
+    @Option(help: "How many jobs.") var jobs = 20_000
+    @Option(help: "How many enqueue and worker loops run at once (and Redis connections).") var concurrency = 8
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let result = try await Portside.queueBenchmark(
+            configuration: configuration, jobs: max(1, jobs), concurrency: max(1, concurrency), logger: makeLogger(configuration))
+        print(
+            String(
+                format: "%d jobs, %d loops: enqueued %.0f jobs/s (%.2f s), completed %.0f jobs/s (%.2f s)", result.jobs, result.concurrency,
+                result.enqueuedPerSecond, result.enqueueSeconds, result.completedPerSecond, result.drainSeconds))
+    }
+}
+
+struct MailBenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mail-benchmark",
+        abstract: "Measure emails delivered per second to the SMTP server of MAIL_URL (one connection per message)."
+    )
+
+    @Option(help: "How many messages.") var messages = 500
+    @Option(help: "How many are sent at once.") var concurrency = 8
+    @Option(help: "The recipient of every message.") var to = "benchmark@example.com"
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let seconds = try await Portside.mailBenchmark(
+            configuration: configuration, messages: max(1, messages), concurrency: max(1, concurrency), recipient: to)
+        print(String(format: "%d messages, %d at once: %.1f emails/s (%.2f s)", messages, concurrency, Double(messages) / seconds, seconds))
+    }
 }
