@@ -2,12 +2,24 @@ import Foundation
 import TestSupport
 import Testing
 
+/// Where a test reads the mail a user received.
+protocol Mailbox: Sendable {
+    /// Waits for a message to `address` whose subject is `subject`, and returns its decoded text part.
+    func text(to address: String, subject: String, timeout: Double) async throws -> String
+}
+
+extension Mailbox {
+    func text(to address: String, subject: String) async throws -> String {
+        try await text(to: address, subject: subject, timeout: 15)
+    }
+}
+
 /// The `.eml` files the file mailer writes, read as a user's mail client would.
-struct MailDrop: Sendable {
+struct MailDrop: Mailbox {
     let directory: URL
 
     /// Waits for a message to `address` whose subject is `subject`, and returns its decoded text part.
-    func text(to address: String, subject: String, timeout: Double = 10) async throws -> String {
+    func text(to address: String, subject: String, timeout: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
@@ -63,53 +75,57 @@ struct MailDrop: Sendable {
         }
         defer { if let postgresURL { PostgresTestDatabase.drop(postgresURL) } }
         try await LiveServer.with(environment) { server in
-            let api = JourneyClient(port: server.port)
-
-            let registered = try await api.call("POST", "/api/v1/auth/register", #"{"name":"Ada","email":"ada@example.com","password":"Passw0rd!"}"#)
-            #expect(registered.status == 201)
-            let verification = try await mail.text(to: "ada@example.com", subject: "Confirm your email address")
-            let verifyToken = try MailDrop.token(in: verification, path: "verify-email")
-            #expect(try await api.call("POST", "/api/v1/auth/verify-email", #"{"token":"\#(verifyToken)"}"#).status == 200)
-
-            let login = try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"Passw0rd!"}"#)
-            #expect(login.status == 200)
-            var tokens = try #require((login.json["data"] as? [String: Any])?["tokens"] as? [String: String])
-            var bearer = "Bearer \(tokens["accessToken"] ?? "")"
-            let profile = try await api.call("GET", "/api/v1/auth/profile", authorization: bearer)
-            #expect(((profile.json["data"] as? [String: Any])?["user"] as? [String: Any])?["emailVerified"] as? Bool == true)
-
-            let refreshed = try await api.call("POST", "/api/v1/auth/refresh-token", #"{"refreshToken":"\#(tokens["refreshToken"] ?? "")"}"#)
-            #expect(refreshed.status == 200)
-            tokens = try #require(refreshed.json["data"] as? [String: String])
-            bearer = "Bearer \(tokens["accessToken"] ?? "")"
-            let renamed = try await api.call("PATCH", "/api/v1/users/me", #"{"name":"Ada Lovelace"}"#, authorization: bearer)
-            #expect((renamed.json["data"] as? [String: Any])?["name"] as? String == "Ada Lovelace")
-
-            let created = try await api.call("POST", "/api/v1/examples", #"{"name":"Engine"}"#, authorization: bearer)
-            #expect(created.status == 201)
-            let exampleID = try #require((created.json["data"] as? [String: Any])?["id"] as? String)
-            let listed = try await api.call("GET", "/api/v1/examples")
-            #expect((listed.json["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [exampleID])
-            let changed = try await api.call("PUT", "/api/v1/examples/\(exampleID)", #"{"name":"Analytical Engine"}"#, authorization: bearer)
-            #expect(changed.status == 200)
-            #expect(try await api.call("DELETE", "/api/v1/examples/\(exampleID)", authorization: bearer).status == 200)
-
-            #expect(try await api.call("POST", "/api/v1/auth/forgot-password", #"{"email":"ada@example.com"}"#).status == 200)
-            let resetMail = try await mail.text(to: "ada@example.com", subject: "Reset your password")
-            let resetToken = try MailDrop.token(in: resetMail, path: "reset-password")
-            let reset = try await api.call("POST", "/api/v1/auth/reset-password", #"{"token":"\#(resetToken)","newPassword":"N3wPassword"}"#)
-            #expect(reset.status == 200)
-
-            let old = try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"Passw0rd!"}"#)
-            #expect(old.status == 401)
-            let new = try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"N3wPassword"}"#)
-            #expect(new.status == 200)
-            let newRefresh = try #require(((new.json["data"] as? [String: Any])?["tokens"] as? [String: String])?["refreshToken"])
-            #expect(try await api.call("POST", "/api/v1/auth/logout", #"{"refreshToken":"\#(newRefresh)"}"#).status == 200)
-            #expect(try await api.call("POST", "/api/v1/auth/refresh-token", #"{"refreshToken":"\#(newRefresh)"}"#).status == 401)
-            // The reset ended the session that was signed in before it.
-            #expect(try await api.call("GET", "/api/v1/users/me", authorization: bearer).status == 401)
+            try await Self.journey(JourneyClient(port: server.port), mail: mail, email: "ada@example.com")
         }
+    }
+
+    /// A user's whole journey: register, verify from the mail, sign in, refresh, edit, write examples, reset the
+    /// password from the mail, and see the old password and sessions die.
+    static func journey(_ api: JourneyClient, mail: some Mailbox, email: String) async throws {
+        let registered = try await api.call("POST", "/api/v1/auth/register", #"{"name":"Ada","email":"\#(email)","password":"Passw0rd!"}"#)
+        #expect(registered.status == 201)
+        let verification = try await mail.text(to: email, subject: "Confirm your email address")
+        let verifyToken = try MailDrop.token(in: verification, path: "verify-email")
+        #expect(try await api.call("POST", "/api/v1/auth/verify-email", #"{"token":"\#(verifyToken)"}"#).status == 200)
+
+        let login = try await api.call("POST", "/api/v1/auth/login", #"{"email":"\#(email)","password":"Passw0rd!"}"#)
+        #expect(login.status == 200)
+        var tokens = try #require((login.json["data"] as? [String: Any])?["tokens"] as? [String: String])
+        var bearer = "Bearer \(tokens["accessToken"] ?? "")"
+        let profile = try await api.call("GET", "/api/v1/auth/profile", authorization: bearer)
+        #expect(((profile.json["data"] as? [String: Any])?["user"] as? [String: Any])?["emailVerified"] as? Bool == true)
+
+        let refreshed = try await api.call("POST", "/api/v1/auth/refresh-token", #"{"refreshToken":"\#(tokens["refreshToken"] ?? "")"}"#)
+        #expect(refreshed.status == 200)
+        tokens = try #require(refreshed.json["data"] as? [String: String])
+        bearer = "Bearer \(tokens["accessToken"] ?? "")"
+        let renamed = try await api.call("PATCH", "/api/v1/users/me", #"{"name":"Ada Lovelace"}"#, authorization: bearer)
+        #expect((renamed.json["data"] as? [String: Any])?["name"] as? String == "Ada Lovelace")
+
+        let created = try await api.call("POST", "/api/v1/examples", #"{"name":"Engine"}"#, authorization: bearer)
+        #expect(created.status == 201)
+        let exampleID = try #require((created.json["data"] as? [String: Any])?["id"] as? String)
+        let listed = try await api.call("GET", "/api/v1/examples")
+        #expect((listed.json["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [exampleID])
+        let changed = try await api.call("PUT", "/api/v1/examples/\(exampleID)", #"{"name":"Analytical Engine"}"#, authorization: bearer)
+        #expect(changed.status == 200)
+        #expect(try await api.call("DELETE", "/api/v1/examples/\(exampleID)", authorization: bearer).status == 200)
+
+        #expect(try await api.call("POST", "/api/v1/auth/forgot-password", #"{"email":"\#(email)"}"#).status == 200)
+        let resetMail = try await mail.text(to: email, subject: "Reset your password")
+        let resetToken = try MailDrop.token(in: resetMail, path: "reset-password")
+        let reset = try await api.call("POST", "/api/v1/auth/reset-password", #"{"token":"\#(resetToken)","newPassword":"N3wPassword"}"#)
+        #expect(reset.status == 200)
+
+        let old = try await api.call("POST", "/api/v1/auth/login", #"{"email":"\#(email)","password":"Passw0rd!"}"#)
+        #expect(old.status == 401)
+        let new = try await api.call("POST", "/api/v1/auth/login", #"{"email":"\#(email)","password":"N3wPassword"}"#)
+        #expect(new.status == 200)
+        let newRefresh = try #require(((new.json["data"] as? [String: Any])?["tokens"] as? [String: String])?["refreshToken"])
+        #expect(try await api.call("POST", "/api/v1/auth/logout", #"{"refreshToken":"\#(newRefresh)"}"#).status == 200)
+        #expect(try await api.call("POST", "/api/v1/auth/refresh-token", #"{"refreshToken":"\#(newRefresh)"}"#).status == 401)
+        // The reset ended the session that was signed in before it.
+        #expect(try await api.call("GET", "/api/v1/users/me", authorization: bearer).status == 401)
     }
 }
 
