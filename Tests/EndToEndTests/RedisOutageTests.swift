@@ -41,6 +41,13 @@ import Testing
                 while Self.emails(in: mail).isEmpty { try await Task.sleep(for: .milliseconds(100)) }
                 return Self.emails(in: mail)
             }
+            // The in-process worker sent it after the outage; readiness comes back too, with no restart.
+            let readyAgain = try await withTimeout(10) {
+                while try await RawConnection.request(port: server.port, "GET", "/api/v1/health/ready").status != 200 {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                return true
+            }
 
             #expect(ready.status == 503)
             #expect(readyTook < .seconds(3))
@@ -48,6 +55,7 @@ import Testing
             #expect(registered.status == 201)
             #expect(sentDuringOutage.isEmpty)
             #expect(delivered.count == 1)
+            #expect(readyAgain)
         }
     }
 
