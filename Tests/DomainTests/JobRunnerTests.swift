@@ -90,3 +90,31 @@ final class ScriptedHandler: JobHandler {
         #expect(dead.first?.lastError == "malformed email.verification job")
     }
 }
+
+/// A handler that runs until its task is cancelled, as a job in hand when shutdown runs out of time.
+private struct EndlessHandler: JobHandler {
+    var kinds: Set<String> { ["test.job"] }
+
+    func run(_ job: Job) async throws {
+        while true { try await Task.sleep(for: .seconds(60)) }
+    }
+}
+
+@Suite struct JobReleaseTests {
+    @Test func aJobWhoseWorkerIsStoppedMidwayIsDueAgainAtOnceAndNeverBuriedForIt() async throws {
+        let clock = TestClock()
+        let queue = MemoryJobQueue()
+        // One attempt allowed: a failure would bury the job; being stopped must not.
+        let runner = JobRunner(
+            queue: queue, handlers: [EndlessHandler()], retryPolicy: RetryPolicy(maximumAttempts: 1, baseDelay: 10), clock: clock, jitter: { 1 })
+        await queue.enqueue(JobRequest(id: UUID(), queue: "q", kind: "test.job", payload: [:]), now: clock.now())
+
+        let running = Task { try await runner.runNext(from: "q", lease: 300) }
+        while await queue.counts(now: clock.now())["q"]?.active != 1 { try await Task.sleep(for: .milliseconds(5)) }
+        running.cancel()
+        let outcome = try await running.value
+
+        #expect(outcome == .released)
+        #expect(await queue.counts(now: clock.now())["q"] == QueueCounts(waiting: 1))
+    }
+}

@@ -29,6 +29,9 @@ public struct JobRunner: Sendable {
         case buried
         /// The lease ran out while the job ran; another worker has it now.
         case leaseLost
+        /// The worker stopped (its task was cancelled) before the job finished: the job is due again at once for
+        /// another worker, and is never dead-lettered for it.
+        case released
     }
 
     private let queue: any JobQueue
@@ -67,6 +70,10 @@ public struct JobRunner: Sendable {
             try await handler.run(reservation.job)
         } catch let failure as PermanentJobFailure {
             return try await settle(reservation, error: failure.message, permanent: true)
+        } catch  where Task.isCancelled {
+            // Shutdown ran out of time: hand the job back now rather than after its lease, whatever its attempts.
+            let released = try await queue.retry(reservation, error: "the worker stopped before the job finished", at: clock.now())
+            return released ? .released : .leaseLost
         } catch {
             return try await settle(reservation, error: String(describing: error), permanent: false)
         }
