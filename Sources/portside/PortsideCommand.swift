@@ -26,9 +26,17 @@ func loadConfiguration() throws -> Configuration {
     }
 }
 
-/// Bootstraps logging from the configuration and returns the process logger.
-func makeLogger(_ configuration: Configuration) -> Logger {
-    PortsideLogging.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+/// Bootstraps logging from the configuration (standard output, and `LOG_FILE` when set) and returns the process
+/// logger; a log file that cannot be opened stops the command. Call `PortsideLogging.flush()` before exiting.
+func makeLogger(_ configuration: Configuration) throws -> Logger {
+    do {
+        try PortsideLogging.bootstrap(
+            format: configuration.logFormat, level: configuration.logLevel, file: configuration.logFile, maximumSize: configuration.logMaxSize,
+            maximumFiles: configuration.logMaxFiles)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(78)  // EX_CONFIG
+    }
     var logger = Logger(label: "portside")
     logger.logLevel = configuration.logLevel
     return logger
@@ -41,7 +49,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(configuration)
+        let logger = try makeLogger(configuration)
+        defer { PortsideLogging.flush() }
         do {
             let server = try await Portside.makeServer(configuration: configuration, logger: logger)
             try await server.run()
@@ -60,7 +69,8 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(configuration)
+        let logger = try makeLogger(configuration)
+        defer { PortsideLogging.flush() }
         do {
             let worker = try await Portside.makeWorker(configuration: configuration, logger: logger)
             try await worker.run()
@@ -84,7 +94,8 @@ struct Migrate: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try loadConfiguration()
-            let logger = makeLogger(configuration)
+            let logger = try makeLogger(configuration)
+            defer { PortsideLogging.flush() }
             do {
                 let applied = try await Portside.migrate(configuration: configuration, logger: logger)
                 print(applied.isEmpty ? "Nothing to migrate." : "Applied \(applied.count) migration(s).")
@@ -100,7 +111,8 @@ struct Migrate: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try loadConfiguration()
-            let logger = makeLogger(configuration)
+            let logger = try makeLogger(configuration)
+            defer { PortsideLogging.flush() }
             do {
                 let reports = try await Portside.migrationStatus(configuration: configuration, logger: logger)
                 for report in reports {
@@ -158,7 +170,8 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try loadConfiguration()
-            let logger = makeLogger(configuration)
+            let logger = try makeLogger(configuration)
+            defer { PortsideLogging.flush() }
             let password: String
             if generatePassword {
                 password = Portside.generatePassword(configuration: configuration)
@@ -232,7 +245,7 @@ struct QueueBenchmarkCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try loadConfiguration()
         let result = try await Portside.queueBenchmark(
-            configuration: configuration, jobs: max(1, jobs), concurrency: max(1, concurrency), logger: makeLogger(configuration))
+            configuration: configuration, jobs: max(1, jobs), concurrency: max(1, concurrency), logger: try makeLogger(configuration))
         print(
             String(
                 format: "%d jobs, %d loops: enqueued %.0f jobs/s (%.2f s), completed %.0f jobs/s (%.2f s)", result.jobs, result.concurrency,

@@ -68,6 +68,36 @@ import Testing
         #expect(lines.contains { $0.contains("sqlite database closed") })
     }
 
+    @Test func logFileGetsEveryLineUpToTheLastOneWrittenOnShutdown() async throws {
+        guard Self.requireBinary() else { return }
+        let port = try freePort()
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portside-log-file-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let environment = LiveServer.environment(
+            databasePath: temporaryDatabasePath(),
+            ["PORT": "\(port)", "LOG_FORMAT": "json", "LOG_LEVEL": "info", "LOG_FILE": logs.appendingPathComponent("portside.log").path])
+        let process = try Self.launch(["serve"], environment: environment, output: Pipe())
+        defer { if process.isRunning { process.terminate() } }
+
+        var live: RawResponse?
+        for _ in 0..<150 where live == nil {
+            live = try? await RawConnection.request(port: port, "GET", "/api/v1/health/live", headers: ["X-Request-Id": "log-file-test-1"])
+            if live == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        kill(process.processIdentifier, SIGTERM)
+        _ = try await withTimeout(40) {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+            return true
+        }
+        let lines = try String(contentsOf: logs.appendingPathComponent("portside.log"), encoding: .utf8).split(separator: "\n")
+
+        #expect(live?.status == 200)
+        #expect(process.terminationStatus == 0)
+        #expect(lines.contains { $0.contains("\"requestId\":\"log-file-test-1\"") })
+        #expect(lines.last?.contains("portside stopped") == true)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
     @Test func anInvalidConfigurationExitsNonZeroListingEveryProblem() async throws {
         guard Self.requireBinary() else { return }
         let output = Pipe()

@@ -75,6 +75,9 @@ extension Configuration {
             requestTimeout: reader.duration("REQUEST_TIMEOUT", default: "20s", minimum: .seconds(1)),
             logLevel: reader.choice("LOG_LEVEL", default: Logger.Level.info),
             logFormat: reader.choice("LOG_FORMAT", default: production ? LogFormat.json : .pretty),
+            logFile: reader.string("LOG_FILE"),
+            logMaxSize: reader.size("LOG_MAX_SIZE", default: "20mb", in: 1024...(1024 * 1024 * 1024)),
+            logMaxFiles: reader.integer("LOG_MAX_FILES", default: 14, in: 1...1000),
             shutdownTimeout: reader.duration("SHUTDOWN_TIMEOUT", default: "30s", minimum: .seconds(1)),
             shutdownDrainDelay: reader.duration("SHUTDOWN_DRAIN_DELAY", default: production ? "5s" : "0s", minimum: .zero),
             migrationsDirectory: reader.string("MIGRATIONS_DIR") ?? "migrations",
@@ -169,7 +172,10 @@ private struct Reader {
     mutating func size(_ key: String, default fallback: String, in range: ClosedRange<Int>) -> Int {
         let text = string(key) ?? fallback
         guard let value = ConfigurationValues.size(text), range.contains(value) else {
-            problem(key, "must be a size such as 512b, 10kb or 1mb, between \(range.lowerBound) bytes and 64mb (got \"\(text)\")")
+            problem(
+                key,
+                "must be a size such as 512b, 10kb or 1mb, between \(ConfigurationValues.describeSize(range.lowerBound)) and "
+                    + "\(ConfigurationValues.describeSize(range.upperBound)) (got \"\(text)\")")
             return ConfigurationValues.size(fallback) ?? range.lowerBound
         }
         return value

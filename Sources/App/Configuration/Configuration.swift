@@ -111,6 +111,11 @@ public struct Configuration: Sendable {
     public var requestTimeout: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
+    /// Also write the log to this file, rotated by size or day (nil: standard output only).
+    public var logFile: String?
+    public var logMaxSize: Int
+    /// How many rotated log files are kept beside the current one.
+    public var logMaxFiles: Int
     public var shutdownTimeout: Duration
     public var shutdownDrainDelay: Duration
     public var migrationsDirectory: String

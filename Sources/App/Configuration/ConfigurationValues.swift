@@ -33,6 +33,14 @@ enum ConfigurationValues {
         return Int(trimmed).flatMap { $0 >= 0 ? $0 : nil }
     }
 
+    /// A size in the largest unit that divides it: 64mb, 10kb, 512b.
+    static func describeSize(_ bytes: Int) -> String {
+        for (suffix, unit) in [("gb", 1024 * 1024 * 1024), ("mb", 1024 * 1024), ("kb", 1024)] where bytes >= unit && bytes % unit == 0 {
+            return "\(bytes / unit)\(suffix)"
+        }
+        return "\(bytes) bytes"
+    }
+
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -8,12 +8,19 @@ import Synchronization
     import Darwin
 #endif
 
-/// Writes whole lines to standard output under one lock, so lines from concurrent requests never interleave.
+/// Writes whole lines to standard output under one lock, so lines from concurrent requests never interleave, and
+/// to the log file when there is one.
 final class LineWriter: Sendable {
     static let standardOutput = LineWriter()
     private let lock = Mutex(())
+    let file: RotatingLogFile?
+
+    init(file: RotatingLogFile? = nil) {
+        self.file = file
+    }
 
     func writeLine(_ line: String) {
+        file?.append(line)
         lock.withLock { _ in
             var line = line
             line.append("\n")
@@ -96,18 +103,34 @@ enum LogTimestamp {
 
 /// Installs the log handler chosen by configuration; call once, before anything logs.
 public enum PortsideLogging {
-    public static func bootstrap(format: Configuration.LogFormat, level: Logger.Level) {
+    /// The log file, kept to be flushed and closed when the process ends.
+    private static let file = Mutex<RotatingLogFile?>(nil)
+
+    /// Installs the handlers; with `file`, lines also go to that (rotating) file. Throws when the file cannot be
+    /// opened.
+    public static func bootstrap(
+        format: Configuration.LogFormat, level: Logger.Level, file path: String? = nil, maximumSize: Int = 20 * 1024 * 1024,
+        maximumFiles: Int = 14
+    ) throws {
+        let logFile = try path.map { try RotatingLogFile(path: $0, maximumSize: maximumSize, maximumFiles: maximumFiles) }
+        file.withLock { $0 = logFile }
+        let writer = logFile.map { LineWriter(file: $0) } ?? .standardOutput
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
-                var handler = JSONLogHandler(label: label, writer: .standardOutput)
+                var handler = JSONLogHandler(label: label, writer: writer)
                 handler.logLevel = level
                 return handler
             case .pretty:
-                var handler = PrettyLogHandler(label: label, writer: .standardOutput)
+                var handler = PrettyLogHandler(label: label, writer: writer)
                 handler.logLevel = level
                 return handler
             }
         }
+    }
+
+    /// Writes what is queued for the log file and closes it; call as the process ends.
+    public static func flush() {
+        file.withLock { $0 }?.close()
     }
 }
