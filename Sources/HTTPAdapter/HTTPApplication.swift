@@ -37,6 +37,8 @@ public enum HTTPApplication {
         router.add(middleware: PreflightMiddleware(policy: cors))
         router.add(middleware: QueryGuardMiddleware())
         router.add(middleware: BodyMiddleware(limit: settings.bodyLimit))
+        let allowedMethods = AllowedMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(allowed: allowedMethods))
 
         let catalog = RouteCatalog(router: router)
         HealthController(
@@ -52,6 +54,7 @@ public enum HTTPApplication {
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
+        allowedMethods.set(catalog.entries)
         return (router, catalog)
     }
 

@@ -64,11 +64,12 @@ import Testing
         }
     }
 
-    @Test func anUnsupportedMethodOnAKnownPathIsA404Envelope() async throws {
+    @Test func anUnsupportedMethodOnAKnownPathIsA405Envelope() async throws {
         try await TestApp().test { client in
             let response = try await client.execute(uri: "/api/v1/health", method: .delete)
-            #expect(response.status == .notFound)
-            #expect(response.object["statusCode"] as? Int == 404)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.object["success"] as? Bool == false)
+            #expect(response.object["statusCode"] as? Int == 405)
         }
     }
 
