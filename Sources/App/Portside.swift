@@ -39,6 +39,8 @@ public enum Portside {
     struct SharedState {
         let jobs: any JobQueue
         let rateLimits: any RateLimitStore
+        /// The cache modules may use; shared through Redis like the queue.
+        let cache: any Cache
         /// Redis, for health and readiness (nil in memory).
         let check: (any DependencyCheck)?
         /// The Redis client as a service, closed after everything that uses it (nil in memory).
@@ -47,7 +49,7 @@ public enum Portside {
 
     static func openSharedState(_ configuration: Configuration, logger: Logger) throws -> SharedState {
         guard let target = configuration.redis else {
-            return SharedState(jobs: MemoryJobQueue(), rateLimits: RateLimitMemoryStore(), check: nil, service: nil)
+            return SharedState(jobs: MemoryJobQueue(), rateLimits: RateLimitMemoryStore(), cache: CacheMemoryStore(), check: nil, service: nil)
         }
         let client = RedisClient(
             url: try RedisURL(target.url.value), poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
@@ -56,6 +58,7 @@ public enum Portside {
         return SharedState(
             jobs: RedisJobQueue(client: client, prefix: configuration.redisKeyPrefix),
             rateLimits: ResilientRateLimitStore(shared: RedisRateLimitStore(client: client, prefix: configuration.redisKeyPrefix), logger: logger),
+            cache: RedisCache(client: client, prefix: configuration.redisKeyPrefix),
             check: client, service: client)
     }
 
