@@ -123,6 +123,6 @@ extension Portside {
         let elapsed = clock.now - start
         await hasher.shutdown()
         return HashBenchmark(
-            hashes: hashes, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, threads: threads)
+            hashes: hashes, seconds: elapsed.seconds, threads: threads)
     }
 }

@@ -1,31 +1,31 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import TestSupport
 import Testing
 
 @testable import PostgresAdapter
 
+/// The URL in `variable`, or nil. Without one, the current case is skipped (cancelled) locally, with `missing`
+/// printed once per variable, and fails under CI, where a suite that silently ran nothing would hide a broken set-up.
+func requiredServerURL(_ variable: String, missing: String) throws -> String? {
+    if let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty { return text }
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("\(missing); CI must run them")
+        return nil
+    }
+    if announcedMissing.withLock({ $0.insert(variable).inserted }) { print("⚠️ SKIPPED: \(missing)") }
+    try Test.cancel(Comment(rawValue: missing))
+}
+
+private let announcedMissing = Mutex<Set<String>>([])
+
 /// The PostgreSQL server the suites run on: `PORTSIDE_TEST_POSTGRES_URL` (scripts/test.sh starts a throwaway one).
 enum PostgresTestServer {
-    static let variable = "PORTSIDE_TEST_POSTGRES_URL"
-    static let missing = "PostgreSQL suites need \(variable) (scripts/test.sh starts one)"
-
-    /// Printed once per run, however many cases are skipped.
-    private static let warning: Void = print("⚠️ SKIPPED: \(missing)")
-
-    /// The server's URL. Without one, the current case is skipped (cancelled) locally and fails under CI, where a
-    /// suite that silently ran nothing would hide a broken set-up.
     static func url() throws -> PostgresURL? {
-        guard let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("\(missing); CI must run them")
-                return nil
-            }
-            _ = warning
-            try Test.cancel(Comment(rawValue: missing))
-        }
-        return try PostgresURL(text)
+        try requiredServerURL("PORTSIDE_TEST_POSTGRES_URL", missing: "PostgreSQL suites need PORTSIDE_TEST_POSTGRES_URL (scripts/test.sh starts one)")
+            .map { try PostgresURL($0) }
     }
 }
 

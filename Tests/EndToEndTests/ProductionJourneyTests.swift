@@ -4,19 +4,14 @@ import Testing
 
 /// The mail an SMTP server received (the sink of scripts/services/smtp.sh), read from the files it keeps.
 struct SMTPMailbox: Mailbox {
-    let sink: SMTPSinkEnvironment
+    let sink: SMTPSink
 
     func text(to address: String, subject: String, timeout: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let log = (try? String(contentsOfFile: sink.directory + "/messages.jsonl", encoding: .utf8)) ?? ""
-            for line in log.split(separator: "\n").reversed() {
-                guard let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    (entry["rcpt_tos"] as? [String])?.contains(address) == true, let file = entry["file"] as? String,
-                    let raw = try? String(contentsOfFile: sink.directory + "/" + file, encoding: .utf8),
-                    raw.contains("Subject: \(subject)\r\n"), let text = MailDrop.textPart(raw)
-                else { continue }
-                return text
+            for message in (try? sink.messages(to: address).reversed()) ?? []
+            where message.content.contains("Subject: \(subject)\r\n") {
+                if let text = MailDrop.textPart(message.content) { return text }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -43,7 +38,7 @@ struct SMTPMailbox: Mailbox {
             databasePath: temporaryDatabasePath(),
             [
                 "PORT": "\(port)", "DATABASE_URL": database, "REDIS_URL": redis, "REDIS_KEY_PREFIX": RedisTestEnvironment.freshPrefix(),
-                "WORKER_MODE": "off", "MAIL_URL": sink.url(port: sink.port), "MAIL_FROM": "Portside <no-reply@portside.example>",
+                "WORKER_MODE": "off", "MAIL_URL": sink.startTLSURL(), "MAIL_FROM": "Portside <no-reply@portside.example>",
                 "PUBLIC_BASE_URL": "https://app.example.com", "REQUIRE_EMAIL_VERIFICATION": "true", "AUTH_RATE_LIMIT_MAX": "100",
             ])
         let serve = try BinaryTests.launch(["serve"], environment: environment, output: Pipe())

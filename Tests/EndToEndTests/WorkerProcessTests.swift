@@ -56,7 +56,7 @@ import Testing
     @Test func aWorkerKilledInTheMiddleOfAJobLeavesItToAnotherThatSendsItOnceAfterTheLease() async throws {
         guard BinaryTests.requireBinary(), let redis = Self.redisURL(), let sink = Self.smtpSink() else { return }
         // Worker A reaches the mail server through a proxy that never answers: its conversation hangs mid-job.
-        let proxy = try await TCPProxy.start(forwardingTo: "127.0.0.1", port: sink.port)
+        let proxy = try await TCPProxy.start(forwardingTo: "127.0.0.1", port: sink.startTLSPort)
         defer { Task { await proxy.close() } }
         try await proxy.cut(.silent)
         let port = try freePort()
@@ -86,7 +86,7 @@ import Testing
         await client.close()
         kill(workerA.processIdentifier, SIGKILL)
         let workerB = try BinaryTests.launch(
-            ["worker"], environment: environment.merging(["MAIL_URL": sink.url(port: sink.port)]) { $1 }, output: Pipe())
+            ["worker"], environment: environment.merging(["MAIL_URL": sink.url(port: sink.startTLSPort)]) { $1 }, output: Pipe())
         defer { if workerB.isRunning { workerB.terminate() } }
 
         let deliveredOnce = try await withTimeout(30) {
@@ -153,8 +153,8 @@ import Testing
     }
 
     /// The SMTP sink of this run (scripts/services/smtp.sh), or nil: skipped loudly here, failed under CI.
-    static func smtpSink() -> SMTPSinkEnvironment? {
-        if let sink = SMTPSinkEnvironment.current { return sink }
+    static func smtpSink() -> SMTPSink? {
+        if let sink = SMTPSink.fromEnvironment { return sink }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             Issue.record("PORTSIDE_TEST_SMTP_* are missing; CI must run the worker drills")
         } else {
@@ -172,32 +172,9 @@ import Testing
     }
 }
 
-/// The SMTP sink scripts/services/smtp.sh starts, as the worker drills use it: its STARTTLS port, credentials and
-/// authority, and the log of what it received.
-struct SMTPSinkEnvironment {
-    let port: Int
-    let user: String
-    let password: String
-    let authority: String
-    let directory: String
-
-    static var current: SMTPSinkEnvironment? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let port = environment["PORTSIDE_TEST_SMTP_PORT"].flatMap(Int.init), let user = environment["PORTSIDE_TEST_SMTP_USER"],
-            let password = environment["PORTSIDE_TEST_SMTP_PASSWORD"], let authority = environment["PORTSIDE_TEST_SMTP_CA"],
-            let directory = environment["PORTSIDE_TEST_SMTP_DIR"]
-        else { return nil }
-        return SMTPSinkEnvironment(port: port, user: user, password: password, authority: authority, directory: directory)
-    }
-
-    /// A `MAIL_URL` for the sink's STARTTLS listener at `port` (the sink's own, or a proxy's in front of it).
-    func url(port: Int) -> String {
-        "smtp://\(user):\(password)@127.0.0.1:\(port)?cafile=\(authority)"
-    }
-
+extension SMTPSink {
     /// How many messages the sink accepted for `recipient`.
     func deliveries(to recipient: String) -> Int {
-        let log = (try? String(contentsOfFile: directory + "/messages.jsonl", encoding: .utf8)) ?? ""
-        return log.split(separator: "\n").filter { $0.contains("\"\(recipient)\"") }.count
+        (try? messages(to: recipient).count) ?? 0
     }
 }

@@ -195,78 +195,21 @@ private struct MemoryJobQueueForMail {
     }
 }
 
-/// The SMTP sink started by scripts/services/smtp.sh, read back through its files.
-struct SMTPSink {
-    let startTLSPort: Int
-    let smtpsPort: Int
-    let openPort: Int
-    let user: String
-    let password: String
-    let authority: String
-    let directory: URL
-
-    struct Received: Equatable {
-        let listener: String
-        let tls: Bool
-        let authUser: String?
-        let mailFrom: String
-        let content: String
-    }
-
-    var credentials: String { "\(user):\(password)" }
-
-    func startTLSURL() -> String { "smtp://\(credentials)@127.0.0.1:\(startTLSPort)?cafile=\(authority)" }
-
+extension SMTPSink {
     func mailer(_ url: String, clock: TestClock) throws -> SMTPMailer {
         try SMTPMailer(
             url: SMTPURL(url), from: "Portside <no-reply@portside.example>", clock: clock, connectTimeout: .seconds(5), commandTimeout: .seconds(10))
     }
 
-    /// The sink answers 421 to MAIL while busy.
-    func setBusy(_ busy: Bool) throws {
-        let flag = directory.appendingPathComponent("busy")
-        if busy {
-            try Data().write(to: flag)
-        } else if FileManager.default.fileExists(atPath: flag.path) {
-            try FileManager.default.removeItem(at: flag)
-        }
-    }
-
-    /// The last message received for `recipient`, or nil.
-    func received(to recipient: String) throws -> Received? {
-        let log = directory.appendingPathComponent("messages.jsonl")
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n").reversed() {
-            guard let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                (entry["rcpt_tos"] as? [String])?.contains(recipient) == true, let file = entry["file"] as? String
-            else { continue }
-            let path = file.hasPrefix("/") ? URL(fileURLWithPath: file) : directory.appendingPathComponent(file)
-            return Received(
-                listener: entry["listener"] as? String ?? "", tls: entry["tls"] as? Bool ?? false, authUser: entry["auth_user"] as? String,
-                mailFrom: entry["mail_from"] as? String ?? "", content: try String(contentsOf: path, encoding: .utf8))
-        }
-        return nil
-    }
-
     /// The sink of this run; nil (the case skipped, or failed under CI) without one.
     static func current() throws -> SMTPSink? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let directory = environment["PORTSIDE_TEST_SMTP_DIR"], let port = environment["PORTSIDE_TEST_SMTP_PORT"].flatMap(Int.init),
-            let smtps = environment["PORTSIDE_TEST_SMTPS_PORT"].flatMap(Int.init),
-            let open = environment["PORTSIDE_TEST_SMTP_OPEN_PORT"].flatMap(Int.init),
-            let user = environment["PORTSIDE_TEST_SMTP_USER"], let password = environment["PORTSIDE_TEST_SMTP_PASSWORD"],
-            let authority = environment["PORTSIDE_TEST_SMTP_CA"]
-        else {
-            let missing = "SMTP suites need PORTSIDE_TEST_SMTP_* (scripts/test.sh starts an SMTP sink)"
-            if environment["CI"] == "true" {
-                Issue.record("\(missing); CI must run them")
-                return nil
-            }
-            print("⚠️  SKIPPED: \(missing)")
-            try Test.cancel(Comment(rawValue: missing))
+        if let sink = fromEnvironment { return sink }
+        let missing = "SMTP suites need PORTSIDE_TEST_SMTP_* (scripts/test.sh starts an SMTP sink)"
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("\(missing); CI must run them")
+            return nil
         }
-        return SMTPSink(
-            startTLSPort: port, smtpsPort: smtps, openPort: open, user: user, password: password, authority: authority,
-            directory: URL(fileURLWithPath: directory))
+        print("⚠️  SKIPPED: \(missing)")
+        try Test.cancel(Comment(rawValue: missing))
     }
 }

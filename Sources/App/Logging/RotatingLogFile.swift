@@ -10,6 +10,10 @@ import Foundation
 /// own (file I/O never runs on an event loop or the cooperative pool). The file is rotated when the next line would
 /// take it past `maximumSize`, or when the UTC day changes: `portside.log` becomes `portside.log.1`, the older ones
 /// move up one, and at most `maximumFiles` rotated files are kept. A line is never split between two files.
+///
+/// `@unchecked Sendable`: the state shared between threads (`pending`, `dropped`, `closing`, `finished`) is only read
+/// and written while `condition` is locked, and the file state (`descriptor`, `size`, `day`) only by the writer
+/// thread once the initializer has returned; the rest is immutable.
 final class RotatingLogFile: @unchecked Sendable {
     let path: String
     private let maximumSize: Int
