@@ -41,8 +41,6 @@ import Testing
 
     @Test func aStatementOnAConnectionThatHasClosedFailsAtOnce() async throws {
         try await withProxiedPostgres { database, _ in
-            // A connection opened beforehand, so leasing it does not race the one-second timeout on a loaded machine.
-            try await eventually { try await database.ping() }
             try await database.withConnection { connection in
                 try await connection.close()
                 let clock = ContinuousClock()
@@ -73,6 +71,8 @@ private func withProxiedPostgres(_ body: @Sendable (PostgresAdapter.PostgresData
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }
             defer { group.cancelAll() }
+            // A connection opened first, so no case races its one-second timeouts against connecting on a loaded machine.
+            try await eventually { try await database.ping() }
             try await body(database, proxy)
         }
     } catch {
