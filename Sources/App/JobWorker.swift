@@ -12,14 +12,19 @@ final class JobWorker: Service {
     private let lease: TimeInterval
     private let idleDelay: Duration
     private let logger: Logger
+    private let metrics: JobMetrics?
 
-    init(runner: JobRunner, queues: [String], concurrency: Int, lease: TimeInterval = 60, idleDelay: Duration = .milliseconds(200), logger: Logger) {
+    init(
+        runner: JobRunner, queues: [String], concurrency: Int, lease: TimeInterval = 60, idleDelay: Duration = .milliseconds(200),
+        metrics: JobMetrics? = nil, logger: Logger
+    ) {
         self.runner = runner
         self.queues = queues
         self.concurrency = concurrency
         self.lease = lease
         self.idleDelay = idleDelay
         self.logger = logger
+        self.metrics = metrics
     }
 
     func run() async throws {
@@ -37,7 +42,9 @@ final class JobWorker: Service {
             var ranOne = false
             for queue in queues {
                 do {
+                    let start = ContinuousClock.now
                     guard let outcome = try await runner.runNext(from: queue, lease: lease) else { continue }
+                    metrics?.record(queue: queue, outcome: outcome, duration: .now - start)
                     ranOne = true
                     if outcome != .completed { logger.warning("job not completed", metadata: ["queue": "\(queue)", "outcome": "\(outcome)"]) }
                 } catch {

@@ -17,26 +17,27 @@ extension Portside {
         var relay: OutboxRelay { OutboxRelay(outbox: dependencies.outbox, queue: dependencies.jobs, clock: dependencies.clock) }
 
         /// The in-process worker that sends account emails.
-        func worker(_ configuration: Configuration, logger: Logger) -> JobWorker {
+        func worker(_ configuration: Configuration, metrics: JobMetrics? = nil, logger: Logger) -> JobWorker {
+            let handlers: [any JobHandler] = [
+                AccountEmailHandler(dependencies: dependencies, mailer: mailer),
+                MaintenanceHandler(
+                    sessions: dependencies.sessions, oneTimeTokens: dependencies.oneTimeTokens, jobs: dependencies.jobs,
+                    clock: dependencies.clock,
+                    schedule: maintenanceSchedule(configuration),
+                    report: { task, deleted in
+                        logger.info("maintenance done", metadata: ["task": "\(task.rawValue)", "deleted": "\(deleted)"])
+                    }),
+            ]
             let runner = JobRunner(
                 queue: dependencies.jobs,
-                handlers: [
-                    AccountEmailHandler(dependencies: dependencies, mailer: mailer),
-                    MaintenanceHandler(
-                        sessions: dependencies.sessions, oneTimeTokens: dependencies.oneTimeTokens, jobs: dependencies.jobs,
-                        clock: dependencies.clock,
-                        schedule: maintenanceSchedule(configuration),
-                        report: { task, deleted in
-                            logger.info("maintenance done", metadata: ["task": "\(task.rawValue)", "deleted": "\(deleted)"])
-                        }),
-                ],
+                handlers: handlers.map { TracedJobHandler(inner: $0) },
                 retryPolicy: retryPolicy,
                 clock: dependencies.clock,
                 jitter: { Double.random(in: 0..<1) }
             )
             return JobWorker(
                 runner: runner, queues: [AccountEmail.queue, Maintenance.queue], concurrency: configuration.workerConcurrency,
-                lease: configuration.jobLease / .seconds(1), logger: logger)
+                lease: configuration.jobLease / .seconds(1), metrics: metrics, logger: logger)
         }
 
         /// Asks for the maintenance jobs on their intervals (every instance does; the queue keeps one per interval).

@@ -31,6 +31,8 @@ public enum Portside {
         let service: (any Service)?
         /// The SQLite database, for its migrator (nil for memory).
         let sqlite: SQLiteDatabase?
+        /// The PostgreSQL pool's use, for metrics (nil for other databases).
+        var poolUsage: PostgresPoolUsage? = nil
         let close: @Sendable () async -> Void
     }
 
@@ -77,7 +79,8 @@ public enum Portside {
             )
             return Persistence(
                 examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: nil, close: {}
+                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: nil,
+                poolUsage: database.usage, close: {}
             )
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
@@ -109,13 +112,17 @@ public enum Portside {
             await persistence.close()
             throw error
         }
+        let observability = try Observability(configuration, logger: logger)
+        observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let exporter = observability.exporter { services.append(.init(service: exporter)) }
         if let database = persistence.service { services.append(.init(service: database)) }
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
         services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
         services.append(.init(service: identity.scheduler(configuration, logger: logger)))
-        services.append(.init(service: identity.worker(configuration, logger: logger)))
+        services.append(.init(service: AlertMonitor.make(configuration, queue: shared.jobs, requests: nil, clock: clock, logger: logger)))
+        services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         groupConfiguration.maximumCancellationDuration = .seconds(5)
@@ -158,6 +165,8 @@ public enum Portside {
             throw error
         }
         let readiness = Readiness()
+        let observability = try Observability(configuration, logger: logger)
+        observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.examples,
@@ -174,10 +183,14 @@ public enum Portside {
             rateLimitStore: shared.rateLimits,
             clock: clock,
             checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
-            readiness: readiness
+            readiness: readiness,
+            requestMetrics: observability.requestMetrics,
+            metricsEndpoint: observability.endpoint(configuration)
         )
+        var settings = httpSettings(configuration)
+        settings.tracing = observability.tracing
         let http = HTTPApplication.build(
-            settings: httpSettings(configuration),
+            settings: settings,
             dependencies: dependencies,
             logger: logger,
             onServerRunning: onServerRunning
@@ -185,12 +198,20 @@ public enum Portside {
         // Started first, stopped last: the database outlives everything, then Redis; the hasher and the worker
         // outlive the HTTP server, which drains after readiness has turned 503.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // The exporter starts first and stops last, flushing the spans of the shutdown itself.
+        if let exporter = observability.exporter { services.append(.init(service: exporter)) }
         if let database = persistence.service { services.append(.init(service: database)) }
         if let redis = shared.service { services.append(.init(service: redis)) }
         services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
         services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
         services.append(.init(service: identity.scheduler(configuration, logger: logger)))
-        if configuration.workerMode == .inline { services.append(.init(service: identity.worker(configuration, logger: logger))) }
+        services.append(
+            .init(
+                service: AlertMonitor.make(
+                    configuration, queue: shared.jobs, requests: observability.requestMetrics, clock: clock, logger: logger)))
+        if configuration.workerMode == .inline {
+            services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
+        }
         services.append(.init(service: http))
         services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(
@@ -208,6 +229,18 @@ public enum Portside {
             ]
         )
         return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    /// The gauges read at each scrape: queue sizes by state, the PostgreSQL pool, the password hasher's queue.
+    static func observe(_ observability: Observability, persistence: Persistence, shared: SharedState, identity: Identity, clock: any WallClock) {
+        observability.sampleQueues(shared.jobs, clock: clock)
+        let hasher = identity.hasher
+        observability.sampleGauge("portside_password_hash_queue_depth") { hasher.queueDepth }
+        if let pool = persistence.poolUsage {
+            observability.sampleGauge("portside_db_pool_connections_in_use") { pool.connectionsInUse }
+            observability.sampleGauge("portside_db_pool_connections_max") { pool.size }
+            observability.sampleGauge("portside_db_pool_waiting") { pool.statementsWaiting }
+        }
     }
 
     static func httpSettings(_ configuration: Configuration) -> HTTPSettings {

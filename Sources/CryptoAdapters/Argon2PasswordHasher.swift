@@ -64,6 +64,9 @@ public final class Argon2PasswordHasher: PasswordHasher {
         }
     }
 
+    /// Hashes and checks waiting for a thread or running, for metrics.
+    public var queueDepth: Int { queued.load(ordering: .relaxed) }
+
     /// Stops the hashing threads once the queued work is done.
     public func shutdown() async {
         try? await pool.shutdownGracefully()

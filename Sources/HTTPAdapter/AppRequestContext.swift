@@ -25,6 +25,7 @@ public struct AppRequestContext: RequestContext {
 
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
+    static let traceparent = HTTPField.Name("traceparent")!
     static let rateLimitLimit = HTTPField.Name("RateLimit-Limit")!
     static let rateLimitRemaining = HTTPField.Name("RateLimit-Remaining")!
     static let rateLimitReset = HTTPField.Name("RateLimit-Reset")!

@@ -11,7 +11,9 @@ public enum HTTPApplication {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost first. Errors become envelopes inside CORS and the security headers, so error answers carry
         // them too; the body is read before any route (and so before authentication) runs.
-        router.add(middleware: RequestIDMiddleware())
+        // The span is outermost, so every log line of the request (the request line too) carries its ids.
+        if settings.tracing { router.add(middleware: TracingMiddleware()) }
+        router.add(middleware: RequestIDMiddleware(metrics: dependencies.requestMetrics, logIncomingTraceID: !settings.tracing))
         router.add(middleware: SecurityHeadersMiddleware(production: settings.production))
         let cors = CORSPolicy(origins: settings.corsOrigins)
         router.add(middleware: CORSMiddleware(policy: cors))
@@ -46,7 +48,8 @@ public enum HTTPApplication {
             readiness: dependencies.readiness,
             clock: dependencies.clock,
             version: settings.version,
-            jobs: dependencies.jobs
+            jobs: dependencies.jobs,
+            cacheLifetime: settings.healthCacheLifetime
         ).register(on: catalog)
         let authenticator = Authenticator(auth: dependencies.auth)
         AuthController(auth: dependencies.auth, authenticator: authenticator).register(on: catalog)
@@ -54,6 +57,7 @@ public enum HTTPApplication {
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
+        if let endpoint = dependencies.metricsEndpoint { MetricsController(endpoint: endpoint).register(on: router) }
         allowedMethods.set(catalog.entries)
         return (router, catalog)
     }

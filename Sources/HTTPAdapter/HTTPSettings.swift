@@ -22,6 +22,10 @@ public struct HTTPSettings: Sendable {
     public var docsAssetsURL: String
     /// The build's version, shown by `/health`.
     public var version: String
+    /// How long dependency checks are reused by `/health` and `/health/ready`, so probes cannot hammer them.
+    public var healthCacheLifetime: Duration
+    /// Whether requests are traced (a tracer is configured); without one, no span is started at all.
+    public var tracing: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -36,7 +40,9 @@ public struct HTTPSettings: Sendable {
         idleTimeout: Duration = .seconds(30),
         requestTimeout: Duration = .seconds(30),
         docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
-        version: String = "0.0.0"
+        version: String = "0.0.0",
+        healthCacheLifetime: Duration = .seconds(1),
+        tracing: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -51,6 +57,8 @@ public struct HTTPSettings: Sendable {
         self.requestTimeout = requestTimeout
         self.docsAssetsURL = docsAssetsURL
         self.version = version
+        self.healthCacheLifetime = healthCacheLifetime
+        self.tracing = tracing
     }
 }
 
@@ -65,6 +73,10 @@ public struct HTTPDependencies: Sendable {
     /// Dependencies probed by `/health` and `/health/ready`.
     public var checks: [any DependencyCheck]
     public var readiness: Readiness
+    /// Request counts and latencies (nil: not recorded).
+    public var requestMetrics: RequestMetrics?
+    /// `/metrics` (nil: not served).
+    public var metricsEndpoint: MetricsEndpoint?
 
     public init(
         examples: ExampleService,
@@ -74,7 +86,9 @@ public struct HTTPDependencies: Sendable {
         rateLimitStore: any RateLimitStore,
         clock: any WallClock,
         checks: [any DependencyCheck],
-        readiness: Readiness
+        readiness: Readiness,
+        requestMetrics: RequestMetrics? = nil,
+        metricsEndpoint: MetricsEndpoint? = nil
     ) {
         self.examples = examples
         self.auth = auth
@@ -84,5 +98,7 @@ public struct HTTPDependencies: Sendable {
         self.clock = clock
         self.checks = checks
         self.readiness = readiness
+        self.requestMetrics = requestMetrics
+        self.metricsEndpoint = metricsEndpoint
     }
 }

@@ -26,7 +26,7 @@ public actor MemoryJobQueue: JobQueue {
         guard entries[request.id] == nil, completed[request.id] == nil else { return }
         let job = Job(
             id: request.id, queue: request.queue, kind: request.kind, payload: request.payload, attempts: 0,
-            createdAt: now, availableAt: request.runAt ?? now
+            createdAt: now, availableAt: request.runAt ?? now, traceContext: request.traceContext
         )
         entries[request.id] = Entry(job: job, state: .ready)
     }

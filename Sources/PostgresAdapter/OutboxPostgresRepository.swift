@@ -1,24 +1,34 @@
 import Domain
 import Foundation
 import PostgresNIO
+import Telemetry
 
-/// `OutboxRepository` on PostgreSQL. The payload is kept as JSON text; values enter only as bound parameters.
+/// `OutboxRepository` on PostgreSQL. The payload and the trace context are kept as JSON text; values enter only as
+/// bound parameters. A request without a trace context joins the trace of the operation adding it.
 struct OutboxPostgresRepository: OutboxRepository {
     let executor: PostgresExecutor
 
     func add(_ request: JobRequest, now: Date) async throws {
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: request.payload, options: [.sortedKeys]), as: UTF8.self)
+        let payload = try Self.json(request.payload)
+        let trace = try Self.json(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)
         try await executor.execute(
             """
-            INSERT INTO outbox (id, queue, kind, payload, run_at, created_at)
-            VALUES (\(request.id), \(text: request.queue), \(text: request.kind), \(text: payload), \(time: request.runAt), \(time: now))
+            INSERT INTO outbox (id, queue, kind, payload, run_at, created_at, trace_context)
+            VALUES (\(request.id), \(text: request.queue), \(text: request.kind), \(text: payload), \(time: request.runAt), \(time: now),
+                \(text: trace))
             ON CONFLICT (id) DO NOTHING
             """
         )
     }
 
+    private static func json(_ object: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     func next(limit: Int) async throws -> [JobRequest] {
-        try await executor.read("SELECT id, queue, kind, payload, run_at FROM outbox ORDER BY created_at, id LIMIT \(limit)").map { row in
+        try await executor.read(
+            "SELECT id, queue, kind, payload, run_at, trace_context FROM outbox ORDER BY created_at, id LIMIT \(limit)"
+        ).map { row in
             var reader = RowReader(row)
             let id = try reader.next(UUID.self)
             let queue = try reader.text()
@@ -26,7 +36,9 @@ struct OutboxPostgresRepository: OutboxRepository {
             guard let payload = try JSONSerialization.jsonObject(with: Data(try reader.text().utf8)) as? [String: String] else {
                 throw PostgresDecodingError.Code.failure
             }
-            return JobRequest(id: id, queue: queue, kind: kind, payload: payload, runAt: try reader.optionalTime())
+            let runAt = try reader.optionalTime()
+            let trace = (try? JSONSerialization.jsonObject(with: Data(try reader.text().utf8)) as? [String: String]) ?? [:]
+            return JobRequest(id: id, queue: queue, kind: kind, payload: payload, runAt: runAt, traceContext: trace)
         }
     }
 

@@ -42,8 +42,14 @@ extension PostgresDatabase {
                 group.cancelAll()
             }
             var iterator = events.makeAsyncIterator()
-            switch await iterator.next() {
-            case .leased(let connection): return try await body(connection)
+            usage.waiting.add(1, ordering: .relaxed)
+            let event = await iterator.next()
+            usage.waiting.subtract(1, ordering: .relaxed)
+            switch event {
+            case .leased(let connection):
+                usage.inUse.add(1, ordering: .relaxed)
+                defer { usage.inUse.subtract(1, ordering: .relaxed) }
+                return try await body(connection)
             case .failed(let error): throw error
             case nil: throw CancellationError()
             }
@@ -146,4 +152,19 @@ final class StartSignal: Sendable {
 /// No connection of the pool became free within the query timeout.
 struct PostgresLeaseTimeout: Error, CustomStringConvertible {
     var description: String { "no database connection became available within the query timeout" }
+}
+
+/// How the pool is used right now, for metrics: connections leased, and statements waiting for one.
+public final class PostgresPoolUsage: Sendable {
+    let inUse = Atomic<Int>(0)
+    let waiting = Atomic<Int>(0)
+    /// The most connections the pool opens (`DATABASE_POOL_SIZE`).
+    public let size: Int
+
+    init(size: Int) {
+        self.size = size
+    }
+
+    public var connectionsInUse: Int { inUse.load(ordering: .relaxed) }
+    public var statementsWaiting: Int { waiting.load(ordering: .relaxed) }
 }

@@ -19,6 +19,8 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     /// Whether `run()` has started the pool: statements wait for it, so a caller that starts both at once (a
     /// one-off migration) does not lease from a pool that is not running yet.
     let running = StartSignal()
+    /// Connections leased and statements waiting, for metrics.
+    public let usage: PostgresPoolUsage
 
     /// - Parameters:
     ///   - schema: The schema to work in (`search_path`), for a database shared with other applications or tests.
@@ -41,6 +43,7 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.queryTimeout = queryTimeout
+        self.usage = PostgresPoolUsage(size: max(1, poolSize))
     }
 
     /// Runs the connection pool until graceful shutdown (or cancellation); then the pool closes its connections.

@@ -1,6 +1,7 @@
 import Domain
 import Logging
 import PostgresNIO
+import Telemetry
 
 /// Where a repository's statements run: on a connection of the pool, leased per statement, or on the connection of
 /// the transaction the repository was handed in.
@@ -26,6 +27,12 @@ struct PostgresExecutor: Sendable {
 
     /// Runs a prepared statement that changes nothing and returns its rows.
     func read<Statement: PreparedRead>(_ statement: Statement) async throws -> [PostgresRow] {
+        try await Traces.clientSpan("db \(Statement.name)", system: "postgresql") {
+            try await readPrepared(statement)
+        }
+    }
+
+    private func readPrepared<Statement: PreparedRead>(_ statement: Statement) async throws -> [PostgresRow] {
         try await PostgresFailure.translating(logger: logger) {
             switch target {
             case .transaction(let connection, let database):
@@ -49,6 +56,17 @@ struct PostgresExecutor: Sendable {
     }
 
     private func run(_ query: PostgresQuery, writes: Bool) async throws -> PostgresQueryResult {
+        try await Traces.clientSpan("db \(Self.verb(query))", system: "postgresql") {
+            try await runStatement(query, writes: writes)
+        }
+    }
+
+    /// The statement's first keyword (`SELECT`, `INSERT`…), which names its span; the rest stays out.
+    static func verb(_ query: PostgresQuery) -> Substring {
+        query.sql.drop(while: { $0.isWhitespace }).prefix(while: { $0.isLetter })
+    }
+
+    private func runStatement(_ query: PostgresQuery, writes: Bool) async throws -> PostgresQueryResult {
         try await PostgresFailure.translating(logger: logger) {
             switch target {
             case .transaction(let connection, let database):

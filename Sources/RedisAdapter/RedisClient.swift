@@ -5,6 +5,7 @@ import Logging
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// Redis for every adapter that uses it (`REDIS_URL`): a bounded pool of blocking hiredis connections, each command
 /// run on a thread of the client's own pool, never on an event loop or the cooperative pool.
@@ -63,6 +64,11 @@ public final class RedisClient: Service, DependencyCheck, Sendable {
     /// `RedisReplyError`; failing to reach Redis throws `DomainError.unavailable("redis")`.
     @discardableResult
     public func send(_ arguments: [String]) async throws -> RedisValue {
+        // The command's name only: keys and values stay out of spans.
+        try await Traces.clientSpan("redis \(arguments.first ?? "")", system: "redis") { try await sendTraced(arguments) }
+    }
+
+    private func sendTraced(_ arguments: [String]) async throws -> RedisValue {
         let queued = waiting.wrappingAdd(1, ordering: .relaxed).newValue
         defer { waiting.wrappingSubtract(1, ordering: .relaxed) }
         do {

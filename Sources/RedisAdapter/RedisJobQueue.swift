@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Telemetry
 
 /// `JobQueue` on Redis (`REDIS_URL`): every change of a job's state is one Lua script, so it happens whole or not at
 /// all, and no two workers can hold one job under live leases.
@@ -18,14 +19,20 @@ public struct RedisJobQueue: JobQueue {
         self.prefix = prefix
     }
 
+    /// A request enqueued straight from a traced operation (not through the outbox) joins its trace too.
     public func enqueue(_ request: JobRequest, now: Date) async throws {
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: request.payload, options: [.sortedKeys]), as: UTF8.self)
+        let payload = try Self.json(request.payload)
+        let trace = try Self.json(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)
         try await client.run(
             Self.enqueue, keys: [],
             arguments: [
                 prefix, Self.key(request.id), request.queue, request.kind, payload, Self.milliseconds(now),
-                Self.milliseconds(request.runAt ?? now),
+                Self.milliseconds(request.runAt ?? now), trace,
             ])
+    }
+
+    static func json(_ object: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
     public func reserve(from queue: String, lease: TimeInterval, now: Date) async throws -> Reservation? {
@@ -107,9 +114,10 @@ public struct RedisJobQueue: JobQueue {
 
     static func milliseconds(_ date: Date) -> String { String(date.millisecondsSince1970) }
 
-    /// A job from the fields the scripts return: id, queue, kind, payload, attempts, created, available, error, failed.
+    /// A job from the fields the scripts return: id, queue, kind, payload, attempts, created, available, error, failed,
+    /// trace (absent from jobs stored before it existed).
     static func job(_ fields: [RedisValue]) throws -> Job {
-        guard fields.count == 9, let id = fields[0].string.flatMap(UUID.init(uuidString:)), let queue = fields[1].string,
+        guard fields.count == 10, let id = fields[0].string.flatMap(UUID.init(uuidString:)), let queue = fields[1].string,
             let kind = fields[2].string, let payloadText = fields[3].string,
             let payload = try JSONSerialization.jsonObject(with: Data(payloadText.utf8)) as? [String: String],
             let attempts = fields[4].string.flatMap(Int.init), let created = fields[5].string.flatMap(Int64.init),
@@ -117,17 +125,19 @@ public struct RedisJobQueue: JobQueue {
         else { throw RedisReplyError(message: "a job stored in an unexpected shape") }
         let error = fields[7].string.flatMap { $0.isEmpty ? nil : $0 }
         let failed = fields[8].string.flatMap(Int64.init).map(Date.init(millisecondsSince1970:))
+        let trace = fields[9].string.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] } ?? [:]
         return Job(
             id: id, queue: queue, kind: kind, payload: payload, attempts: attempts, createdAt: Date(millisecondsSince1970: created),
-            availableAt: Date(millisecondsSince1970: available), lastError: error, failedAt: failed)
+            availableAt: Date(millisecondsSince1970: available), lastError: error, failedAt: failed, traceContext: trace)
     }
 
     // MARK: - Scripts
 
     /// The fields `job(_:)` reads, as a Lua expression on the key `job`.
-    private static let jobFields = "redis.call('HMGET', job, 'id', 'queue', 'kind', 'payload', 'attempts', 'created', 'available', 'error', 'failed')"
+    private static let jobFields =
+        "redis.call('HMGET', job, 'id', 'queue', 'kind', 'payload', 'attempts', 'created', 'available', 'error', 'failed', 'trace')"
 
-    /// ARGV: prefix, id, queue, kind, payload, now, available. A known id (live, dead, or completed within
+    /// ARGV: prefix, id, queue, kind, payload, now, available, trace. A known id (live, dead, or completed within
     /// `completedIDsKept`) is left alone.
     static let enqueue = RedisScript(
         """
@@ -135,7 +145,8 @@ public struct RedisJobQueue: JobQueue {
         local job = p .. 'job:' .. id
         if redis.call('EXISTS', job) == 1 or redis.call('EXISTS', p .. 'done:' .. id) == 1 then return 0 end
         redis.call('HSET', job, 'id', id, 'queue', ARGV[3], 'kind', ARGV[4], 'payload', ARGV[5], 'attempts', 0,
-            'created', ARGV[6], 'available', ARGV[7], 'error', '', 'failed', '', 'state', 'ready', 'token', '', 'lease', '')
+            'created', ARGV[6], 'available', ARGV[7], 'error', '', 'failed', '', 'state', 'ready', 'token', '', 'lease', '',
+            'trace', ARGV[8])
         redis.call('SADD', p .. 'queues', ARGV[3])
         redis.call('ZADD', p .. 'ready:' .. ARGV[3], ARGV[7], id)
         return 1

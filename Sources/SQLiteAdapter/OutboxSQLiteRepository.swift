@@ -1,15 +1,18 @@
 import Domain
 import Foundation
+import Telemetry
 
-/// `OutboxRepository` on SQLite. The payload is kept as JSON text.
+/// `OutboxRepository` on SQLite. The payload and the trace context are kept as JSON text; a request without a trace
+/// context joins the trace of the operation adding it.
 struct OutboxSQLiteRepository: OutboxRepository {
     let executor: any SQLiteExecutor
 
     private enum SQL {
         static let insert = """
-            INSERT INTO outbox (id, queue, kind, payload, run_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING
+            INSERT INTO outbox (id, queue, kind, payload, run_at, created_at, trace_context) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT (id) DO NOTHING
             """
-        static let next = "SELECT id, queue, kind, payload, run_at FROM outbox ORDER BY created_at, id LIMIT ?1"
+        static let next = "SELECT id, queue, kind, payload, run_at, trace_context FROM outbox ORDER BY created_at, id LIMIT ?1"
         static let remove = "DELETE FROM outbox WHERE id = ?1"
     }
 
@@ -19,6 +22,7 @@ struct OutboxSQLiteRepository: OutboxRepository {
             [
                 .uuid(request.id), .text(request.queue), .text(request.kind), .text(try OutboxPayload.encode(request.payload)),
                 request.runAt.map(SQLiteValue.date) ?? .null, .date(now),
+                .text(try OutboxPayload.encode(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)),
             ]
         )
     }
@@ -27,7 +31,7 @@ struct OutboxSQLiteRepository: OutboxRepository {
         try await executor.query(SQL.next, [.integer(Int64(limit))]).map { row in
             JobRequest(
                 id: try row.uuid(0), queue: try row.string(1), kind: try row.string(2), payload: try OutboxPayload.decode(try row.string(3)),
-                runAt: try row.optionalDate(4))
+                runAt: try row.optionalDate(4), traceContext: (try? OutboxPayload.decode(try row.string(5))) ?? [:])
         }
     }
 

@@ -52,6 +52,26 @@ struct RedisMissing: Error {}
     }
 
     @Test(arguments: JobQueueKind.allCases)
+    func aJobKeepsTheTraceOfTheRequestThatAskedForItThroughRetriesAndTheDeadLetterQueue(kind: JobQueueKind) async throws {
+        let queue = try kind.make()
+        let trace = ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tracestate": "vendor=1"]
+        try await queue.enqueue(request(1).tracing(trace), now: start)
+        try await queue.enqueue(request(2), now: start)
+
+        let one = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
+        let other = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
+        let (first, untraced) = one.job.id == request(1).id ? (one, other) : (other, one)
+        #expect(first.job.traceContext == trace)
+        #expect(untraced.job.traceContext == [:])
+        #expect(try await queue.retry(first, error: "later", at: start))
+        let again = try #require(try await queue.reserve(from: "email", lease: 30, now: start))
+        #expect(again.job.traceContext == trace)
+        #expect(try await queue.bury(again, error: "broken", now: start))
+        let dead = try await queue.deadLetters(queue: "email", page: PageRequest(page: 1, limit: 10))
+        #expect(dead.items.first?.traceContext == trace)
+    }
+
+    @Test(arguments: JobQueueKind.allCases)
     func enqueueingAKnownIdDoesNothing(kind: JobQueueKind) async throws {
         let queue = try kind.make()
         try await queue.enqueue(request(1), now: start)

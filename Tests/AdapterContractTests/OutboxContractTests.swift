@@ -25,6 +25,18 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aRequestKeepsItsTraceContext(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let trace = ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]
+            try await store.outbox.add(request(1).tracing(trace), now: ms(1_000))
+            try await store.outbox.add(request(2), now: ms(2_000))
+
+            let kept = try await store.outbox.next(limit: 10)
+            #expect(kept.map(\.traceContext) == [trace, [:]])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aKnownIdIsKeptOnce(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await store.outbox.add(request(1), now: ms(1_000))

@@ -147,10 +147,10 @@ import Testing
 
         let names = [
             "create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events",
-            "create_outbox",
+            "create_outbox", "add_outbox_trace_context",
         ]
         #expect(status.map(\.name) == names)
-        #expect(status.map(\.version) == Array(1...7))
+        #expect(status.map(\.version) == Array(1...8))
         #expect(status.allSatisfy { $0.state == .applied })
     }
 }

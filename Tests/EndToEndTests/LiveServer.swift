@@ -73,11 +73,3 @@ extension LiveServer {
         return "Bearer \(token)"
     }
 }
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}

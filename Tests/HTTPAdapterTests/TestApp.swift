@@ -20,6 +20,8 @@ struct TestApp {
     var clock = TestClock()
     var rateLimitStore: any RateLimitStore = RateLimitMemoryStore()
     var identitySettings = IdentitySettings(publicBaseURL: "https://app.example.com")
+    var requestMetrics: RequestMetrics?
+    var metricsEndpoint: MetricsEndpoint?
 
     func dependencies(_ identity: IdentityFixture) -> HTTPDependencies {
         HTTPDependencies(
@@ -30,7 +32,9 @@ struct TestApp {
             rateLimitStore: rateLimitStore,
             clock: clock,
             checks: checks,
-            readiness: readiness
+            readiness: readiness,
+            requestMetrics: requestMetrics,
+            metricsEndpoint: metricsEndpoint
         )
     }
 

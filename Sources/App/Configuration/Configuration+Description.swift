@@ -60,6 +60,13 @@ extension Configuration: CustomStringConvertible {
             ("SHUTDOWN_DRAIN_DELAY", ConfigurationValues.describe(shutdownDrainDelay)),
             ("MIGRATIONS_DIR", migrationsDirectory),
             ("DOCS_ASSETS_URL", docsAssetsURL),
+            ("METRICS_TOKEN", metricsToken.map { "\($0)" } ?? "(not set: /metrics is open)"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint ?? "(not set: no tracing)"),
+            ("OTEL_SERVICE_NAME", otelServiceName),
+            ("ALERT_WEBHOOK_URL", alertWebhookURL.map { "\($0)" } ?? "(not set: alerts are logged only)"),
+            ("ALERT_ERROR_RATE_PERCENT", String(alertErrorRatePercent)),
+            ("ALERT_ERROR_WINDOW", ConfigurationValues.describe(alertErrorWindow)),
+            ("ALERT_ERROR_MIN_REQUESTS", String(alertErrorMinimumRequests)),
         ]
     }
 

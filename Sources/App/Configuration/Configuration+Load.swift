@@ -81,8 +81,18 @@ extension Configuration {
             shutdownTimeout: reader.duration("SHUTDOWN_TIMEOUT", default: "30s", minimum: .seconds(1)),
             shutdownDrainDelay: reader.duration("SHUTDOWN_DRAIN_DELAY", default: production ? "5s" : "0s", minimum: .zero),
             migrationsDirectory: reader.string("MIGRATIONS_DIR") ?? "migrations",
-            docsAssetsURL: reader.string("DOCS_ASSETS_URL") ?? "https://unpkg.com/swagger-ui-dist@5"
+            docsAssetsURL: reader.string("DOCS_ASSETS_URL") ?? "https://unpkg.com/swagger-ui-dist@5",
+            metricsToken: reader.string("METRICS_TOKEN").map(Secret.init),
+            otlpEndpoint: reader.string("OTEL_EXPORTER_OTLP_ENDPOINT").map { reader.url("OTEL_EXPORTER_OTLP_ENDPOINT", default: $0) },
+            otelServiceName: reader.string("OTEL_SERVICE_NAME") ?? "portside",
+            alertWebhookURL: reader.secretURL("ALERT_WEBHOOK_URL"),
+            alertErrorRatePercent: reader.integer("ALERT_ERROR_RATE_PERCENT", default: 5, in: 1...100),
+            alertErrorWindow: reader.duration("ALERT_ERROR_WINDOW", default: "5m", minimum: .seconds(10)),
+            alertErrorMinimumRequests: reader.integer("ALERT_ERROR_MIN_REQUESTS", default: 20, in: 1...Int(Int32.max))
         )
+        if let token = configuration.metricsToken, token.value.count < 16 {
+            reader.problem("METRICS_TOKEN", "must be at least 16 characters")
+        }
         for entry in configuration.trustedProxies where IPRange(entry) == nil {
             reader.problem("TRUSTED_PROXIES", "\"\(entry)\" is not an IP address or CIDR block")
         }
@@ -224,6 +234,16 @@ private struct Reader {
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         problem("MAIL_URL", "must be smtp://..., smtps://..., file:DIRECTORY or memory: (scheme \"\(scheme)\" is not supported)")
         return .memory
+    }
+
+    /// An http(s) URL that may carry a credential (a webhook's token): never echoed in a problem.
+    mutating func secretURL(_ key: String) -> Secret? {
+        guard let text = string(key) else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            problem(key, "must be an http(s) URL")
+            return nil
+        }
+        return Secret(text)
     }
 
     mutating func url(_ key: String, default fallback: String) -> String {

@@ -120,6 +120,18 @@ public struct Configuration: Sendable {
     public var shutdownDrainDelay: Duration
     public var migrationsDirectory: String
     public var docsAssetsURL: String
+    /// A bearer token `/metrics` requires (nil: open, for a scraper on a private network).
+    public var metricsToken: Secret?
+    /// Where spans and metrics are exported over OTLP/HTTP (nil: no exporter, and no tracing cost).
+    public var otlpEndpoint: String?
+    public var otelServiceName: String
+    /// Where alerts are POSTed (nil: alerts are only logged).
+    public var alertWebhookURL: Secret?
+    /// The share of 5xx answers, in percent, that raises an alert over `alertErrorWindow`.
+    public var alertErrorRatePercent: Int
+    public var alertErrorWindow: Duration
+    /// Fewer answers than this in a window never raise the error-rate alert (one 500 out of two is not an incident).
+    public var alertErrorMinimumRequests: Int
 
     public var isProduction: Bool { environment == .production }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Telemetry
 
 #if canImport(Glibc)
     import Glibc
@@ -115,18 +116,22 @@ public enum PortsideLogging {
         let logFile = try path.map { try RotatingLogFile(path: $0, maximumSize: maximumSize, maximumFiles: maximumFiles) }
         file.withLock { $0 = logFile }
         let writer = logFile.map { LineWriter(file: $0) } ?? .standardOutput
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .json:
-                var handler = JSONLogHandler(label: label, writer: writer)
-                handler.logLevel = level
-                return handler
-            case .pretty:
-                var handler = PrettyLogHandler(label: label, writer: writer)
-                handler.logLevel = level
-                return handler
-            }
-        }
+        // Inside a traced span, every line carries `traceId` and `spanId`.
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch format {
+                case .json:
+                    var handler = JSONLogHandler(label: label, writer: writer)
+                    handler.logLevel = level
+                    handler.metadataProvider = provider
+                    return handler
+                case .pretty:
+                    var handler = PrettyLogHandler(label: label, writer: writer)
+                    handler.logLevel = level
+                    handler.metadataProvider = provider
+                    return handler
+                }
+            }, metadataProvider: TraceHeaders.logMetadataProvider)
     }
 
     /// Writes what is queued for the log file and closes it; call as the process ends.

@@ -9,13 +9,22 @@ public struct JobRequest: Sendable, Equatable {
     public let payload: [String: String]
     /// Not before this instant (nil: as soon as possible).
     public let runAt: Date?
+    /// The trace the job belongs to, as propagation headers (W3C `traceparent`, `tracestate`): the request that asked
+    /// for it, so the worker's spans join that request's trace. Opaque here; empty when nothing traced it.
+    public let traceContext: [String: String]
 
-    public init(id: UUID, queue: String, kind: String, payload: [String: String], runAt: Date? = nil) {
+    public init(id: UUID, queue: String, kind: String, payload: [String: String], runAt: Date? = nil, traceContext: [String: String] = [:]) {
         self.id = id
         self.queue = queue
         self.kind = kind
         self.payload = payload
         self.runAt = runAt
+        self.traceContext = traceContext
+    }
+
+    /// The same request, joined to the trace `headers` name.
+    public func tracing(_ headers: [String: String]) -> JobRequest {
+        JobRequest(id: id, queue: queue, kind: kind, payload: payload, runAt: runAt, traceContext: headers)
     }
 }
 
@@ -34,10 +43,12 @@ public struct Job: Sendable, Equatable {
     public var lastError: String?
     /// When it was moved to the dead-letter queue (nil while it is live).
     public var failedAt: Date?
+    /// The trace of the request that asked for it (see `JobRequest.traceContext`).
+    public let traceContext: [String: String]
 
     public init(
         id: UUID, queue: String, kind: String, payload: [String: String], attempts: Int, createdAt: Date, availableAt: Date,
-        lastError: String? = nil, failedAt: Date? = nil
+        lastError: String? = nil, failedAt: Date? = nil, traceContext: [String: String] = [:]
     ) {
         self.id = id
         self.queue = queue
@@ -48,6 +59,7 @@ public struct Job: Sendable, Equatable {
         self.availableAt = availableAt
         self.lastError = lastError
         self.failedAt = failedAt
+        self.traceContext = traceContext
     }
 }
 

@@ -99,6 +99,7 @@ public struct JobAdminService: Sendable {
                 let key = entry.key.lowercased()
                 result[entry.key] = secretKeyParts.contains { key.contains($0) } ? "***" : entry.value
             },
-            attempts: job.attempts, createdAt: job.createdAt, availableAt: job.availableAt, lastError: job.lastError, failedAt: job.failedAt)
+            attempts: job.attempts, createdAt: job.createdAt, availableAt: job.availableAt, lastError: job.lastError, failedAt: job.failedAt,
+            traceContext: job.traceContext)
     }
 }

@@ -16,7 +16,17 @@ struct HealthController {
     /// The job queues, whose failed jobs `/health` reports against the alert threshold.
     let jobs: JobAdminService?
     let startedAt = ContinuousClock.now
-    let cache = HealthCache()
+    let cache: HealthCache
+
+    init(checks: [any DependencyCheck], readiness: Readiness, clock: any WallClock, version: String, jobs: JobAdminService?, cacheLifetime: Duration)
+    {
+        self.checks = checks
+        self.readiness = readiness
+        self.clock = clock
+        self.version = version
+        self.jobs = jobs
+        self.cache = HealthCache(lifetime: cacheLifetime)
+    }
 
     func register(on routes: RouteCatalog) {
         routes.on(.get, "/api/v1/health", use: health)
@@ -127,7 +137,7 @@ final class HealthCache: Sendable {
     private let entry = Mutex<(at: ContinuousClock.Instant, results: [String: CheckResult])?>(nil)
     private let lifetime: Duration
 
-    init(lifetime: Duration = .seconds(1)) {
+    init(lifetime: Duration) {
         self.lifetime = lifetime
     }
 

@@ -2,17 +2,28 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Telemetry
 
-/// Outermost middleware: assigns the request id, puts it on the logger, echoes it in `X-Request-Id`, turns any error
-/// that escaped the inner layers into an envelope, and writes one log line per request.
+/// Outermost middleware (inside the tracing span, when tracing is on): assigns the request id, puts it on the logger,
+/// echoes it in `X-Request-Id`, turns any error that escaped the inner layers into an envelope, writes one log line
+/// per request and records its metrics.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+
+    let metrics: RequestMetrics?
+    /// Without a tracer, the trace id of an incoming W3C `traceparent` still goes on every log line of the request,
+    /// so logs join the caller's trace; with one, the log metadata provider adds the span's ids instead.
+    let logIncomingTraceID: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let id = Self.acceptable(request.headers[.requestID]) ?? UUID().lowercaseString
         context.requestId = id
         context.logger[metadataKey: "requestId"] = .string(id)
+        if logIncomingTraceID, let traceparent = request.headers[.traceparent], let ids = TraceHeaders.parse(traceparent: traceparent) {
+            context.logger[metadataKey: "traceId"] = .string(String(ids.traceID))
+        }
+        metrics?.started()
         let start = ContinuousClock.now
         var response: Response
         do {
@@ -22,6 +33,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
         response.headers[.requestID] = id
         let elapsed = ContinuousClock.now - start
+        metrics?.finished(method: request.method, route: context.endpointPath, status: response.status, elapsed: elapsed)
         context.logger.info(
             "request",
             metadata: [

@@ -1,0 +1,138 @@
+import CoreMetrics
+import Domain
+import Foundation
+import HTTPAdapter
+import Logging
+import Metrics
+import OTel
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import Telemetry
+import Tracing
+
+/// A process's metrics and traces: the Prometheus registry `/metrics` renders, the factory every metric is made with
+/// (also exporting over OTLP when an endpoint is configured), the request metrics, and the exporter's service.
+///
+/// Gauges that describe a state (queue sizes, pool use, memory) are read when scraped, by `sample`, rather than kept
+/// current on every change.
+final class Observability: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let factory: any MetricsFactory
+    let requestMetrics: RequestMetrics
+    let jobMetrics: JobMetrics
+    /// Flushes and stops the OTLP exporters on shutdown (nil without an endpoint).
+    let exporter: (any Service)?
+    let tracing: Bool
+    private let samplers = Mutex<[@Sendable () async -> Void]>([])
+
+    /// Only one tracer can be installed per process; a second server in the same process (tests) reuses it.
+    private static let tracerInstalled = Mutex(false)
+
+    init(_ configuration: Configuration, logger: Logger) throws {
+        let registry = PrometheusCollectorRegistry()
+        let prometheus = PrometheusMetricsFactory(registry: registry)
+        var exporters: [any Service] = []
+        var factory: any MetricsFactory = prometheus
+        var tracing = false
+        if let endpoint = configuration.otlpEndpoint {
+            var otel = OTel.Configuration.default
+            otel.serviceName = configuration.otelServiceName
+            otel.logs.enabled = false
+            otel.diagnosticLogger = .custom(logger)
+            otel.diagnosticLogLevel = .warning
+            otel.traces.otlpExporter.endpoint = endpoint + "/v1/traces"
+            otel.metrics.otlpExporter.endpoint = endpoint + "/v1/metrics"
+            let metrics = try OTel.makeMetricsBackend(configuration: otel)
+            factory = MultiplexMetricsHandler(factories: [prometheus, metrics.factory])
+            exporters.append(metrics.service)
+            let installed = try Self.tracerInstalled.withLock { installed -> Bool in
+                guard !installed else { return false }
+                let traces = try OTel.makeTracingBackend(configuration: otel)
+                InstrumentationSystem.bootstrap(traces.factory)
+                exporters.append(traces.service)
+                installed = true
+                return true
+            }
+            tracing = true
+            if installed { Traces.enable() }
+            logger.info("exporting traces and metrics over OTLP/HTTP", metadata: ["service": "\(configuration.otelServiceName)"])
+        }
+        self.registry = registry
+        self.factory = factory
+        self.requestMetrics = RequestMetrics(factory: factory)
+        self.jobMetrics = JobMetrics(factory: factory)
+        self.exporter = exporters.isEmpty ? nil : ExporterService(services: exporters)
+        self.tracing = tracing
+        addSampler(ProcessMetrics(factory: factory).sample)
+    }
+
+    /// Adds a reading taken before each scrape.
+    func addSampler(_ sample: @escaping @Sendable () async -> Void) {
+        samplers.withLock { $0.append(sample) }
+    }
+
+    /// Takes every reading, then renders the registry in Prometheus text format.
+    func render() async -> String {
+        for sample in samplers.withLock({ $0 }) { await sample() }
+        return registry.emitToString()
+    }
+
+    /// `/metrics` behind `METRICS_TOKEN`.
+    func endpoint(_ configuration: Configuration) -> MetricsEndpoint {
+        MetricsEndpoint(token: configuration.metricsToken?.value, render: { await self.render() })
+    }
+
+    /// Samples the job queues' sizes by state (the dead-letter queue is `state="dead"`), when the queue answers.
+    func sampleQueues(_ queue: any JobQueue, clock: any WallClock) {
+        let gauges = GaugeCache(label: "portside_jobs", factory: factory)
+        addSampler {
+            guard let counts = try? await queue.counts(now: clock.now()) else { return }
+            for (name, count) in counts {
+                gauges.gauge([("queue", name), ("state", "waiting")]).record(count.waiting)
+                gauges.gauge([("queue", name), ("state", "delayed")]).record(count.delayed)
+                gauges.gauge([("queue", name), ("state", "active")]).record(count.active)
+                gauges.gauge([("queue", name), ("state", "dead")]).record(count.dead)
+            }
+        }
+    }
+
+    /// Samples a gauge from a reading that never blocks (an atomic counter).
+    func sampleGauge(_ label: String, _ read: @escaping @Sendable () -> Int) {
+        let gauge = CoreMetrics.Gauge(label: label, factory: factory)
+        addSampler { gauge.record(read()) }
+    }
+}
+
+/// Gauges of one name, made once per label set.
+final class GaugeCache: Sendable {
+    private let label: String
+    private let factory: any MetricsFactory
+    private let gauges = Mutex<[[String]: CoreMetrics.Gauge]>([:])
+
+    init(label: String, factory: any MetricsFactory) {
+        self.label = label
+        self.factory = factory
+    }
+
+    func gauge(_ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
+        let key = dimensions.flatMap { [$0.0, $0.1] }
+        return gauges.withLock { all in
+            if let gauge = all[key] { return gauge }
+            let gauge = CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+            all[key] = gauge
+            return gauge
+        }
+    }
+}
+
+/// Runs the OTLP exporters' services together; on shutdown each flushes what it holds.
+struct ExporterService: Service {
+    let services: [any Service]
+
+    func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            for service in services { group.addTask { try await service.run() } }
+        }
+    }
+}

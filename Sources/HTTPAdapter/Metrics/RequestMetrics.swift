@@ -1,0 +1,70 @@
+import CoreMetrics
+import HTTPTypes
+import Metrics
+import Synchronization
+
+/// Request counts, latencies and in-flight requests, labelled by method, route template and status only, so the
+/// number of series stays bounded whatever clients send: a method outside the standard ones counts as `OTHER`, a path
+/// no route matches as `NotFound`, and raw paths, ids and users never become labels.
+///
+/// It also counts answers and 5xx answers since start, which the error-rate alert reads.
+public final class RequestMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let inFlight: Meter
+    private let series = Mutex<[SeriesKey: Series]>([:])
+    private let answered = Atomic<Int>(0)
+    private let serverErrors = Atomic<Int>(0)
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+        self.inFlight = Meter(label: "portside_http_requests_in_flight", factory: factory)
+    }
+
+    /// Answers and 5xx answers since the process started.
+    public var totals: (answered: Int, serverErrors: Int) {
+        (answered.load(ordering: .relaxed), serverErrors.load(ordering: .relaxed))
+    }
+
+    func started() {
+        inFlight.increment()
+    }
+
+    func finished(method: HTTPRequest.Method, route: String?, status: HTTPResponse.Status, elapsed: Duration) {
+        inFlight.decrement()
+        answered.add(1, ordering: .relaxed)
+        if status.code >= 500 { serverErrors.add(1, ordering: .relaxed) }
+        let key = SeriesKey(method: Self.methodLabel(method), route: route ?? "NotFound", status: status.code)
+        let series = self.series.withLock { all in
+            if let known = all[key] { return known }
+            let dimensions = [("method", key.method), ("route", key.route), ("status", String(key.status))]
+            let made = Series(
+                count: Counter(label: "portside_http_requests_total", dimensions: dimensions, factory: factory),
+                duration: Timer(label: "portside_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            )
+            all[key] = made
+            return made
+        }
+        series.count.increment()
+        series.duration.record(duration: elapsed)
+    }
+
+    /// The label of `method`: itself when standard, `OTHER` otherwise.
+    public static func methodLabel(_ method: HTTPRequest.Method) -> String {
+        switch method {
+        case .get, .head, .post, .put, .patch, .delete, .options: method.rawValue
+        default: "OTHER"
+        }
+    }
+
+    private struct SeriesKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private struct Series: @unchecked Sendable {
+        // Counter and Timer are classes whose handlers are Sendable; they carry no mutable state of their own.
+        let count: Counter
+        let duration: Timer
+    }
+}
