@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Portside's whole test suite from a clean clone: installs what is missing, builds, starts the throwaway
 # services the adapter suites need (see scripts/services/), runs every test, checks formatting and the OpenAPI
-# document, and stops the services again, also when something fails.
+# document, drives the docs page in headless Chromium and fuzzes the live API (see scripts/checks/), and stops the
+# services again, also when something fails.
 #
 # Under CI=true, a suite whose service is missing fails instead of skipping.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -54,6 +55,13 @@ fi
 spec="$(mktemp --suffix=.json)"
 "$PORTSIDE_ROOT/.build/debug/portside" openapi > "$spec"
 "$venv/bin/openapi-spec-validator" "$spec" || status=1
+
+# Both drive the binary built above as a live server, each with its own throwaway state.
+say "checking the API docs page in headless Chromium"
+bash "$PORTSIDE_ROOT/scripts/checks/docs-browser.sh" || status=1
+
+say "fuzzing the live API with Schemathesis"
+bash "$PORTSIDE_ROOT/scripts/checks/schemathesis.sh" || status=1
 
 say "checking the PostgreSQL backup and restore procedure"
 bash "$PORTSIDE_ROOT/scripts/backup-restore-check.sh" || status=1

@@ -95,7 +95,9 @@ public enum Portside {
     /// The long-running process behind `portside worker`: the job handlers on the shared (Redis) queue, with
     /// `WORKER_CONCURRENCY` jobs at a time, beside any number of `portside serve` processes. On SIGTERM it stops
     /// reserving and lets the jobs in hand finish within `SHUTDOWN_TIMEOUT`.
-    public static func makeWorker(configuration: Configuration, logger: Logger) async throws -> ServiceGroup {
+    public static func makeWorker(
+        configuration: Configuration, logger: Logger, onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> ServiceGroup {
         guard configuration.redis != nil else { throw WorkerNeedsRedis() }
         let persistence = try await openPersistence(configuration, logger: logger)
         let clock = SystemClock()
@@ -123,6 +125,12 @@ public enum Portside {
         services.append(.init(service: identity.scheduler(configuration, logger: logger)))
         services.append(.init(service: AlertMonitor.make(configuration, queue: shared.jobs, requests: nil, clock: clock, logger: logger)))
         services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
+        // Last started, first stopped: the scraper and the liveness probe see the worker until it drains.
+        services.append(
+            .init(
+                service: HTTPApplication.buildMetricsServer(
+                    host: configuration.host, port: configuration.workerMetricsPort, endpoint: observability.endpoint(configuration),
+                    logger: logger, onServerRunning: onMetricsServerRunning)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         groupConfiguration.maximumCancellationDuration = .seconds(5)
@@ -131,6 +139,7 @@ public enum Portside {
             metadata: [
                 "version": "\(version)", "environment": "\(configuration.environment.rawValue)",
                 "database": "\(configuration.databaseDescription)", "concurrency": "\(configuration.workerConcurrency)",
+                "metricsPort": "\(configuration.workerMetricsPort)",
             ]
         )
         return ServiceGroup(configuration: groupConfiguration)
@@ -233,7 +242,7 @@ public enum Portside {
 
     /// The gauges read at each scrape: queue sizes by state, the PostgreSQL pool, the password hasher's queue.
     static func observe(_ observability: Observability, persistence: Persistence, shared: SharedState, identity: Identity, clock: any WallClock) {
-        observability.sampleQueues(shared.jobs, clock: clock)
+        observability.sampleQueues(shared.jobs, known: [AccountEmail.queue, Maintenance.queue], clock: clock)
         let hasher = identity.hasher
         observability.sampleGauge("portside_password_hash_queue_depth") { hasher.queueDepth }
         if let pool = persistence.poolUsage {
@@ -257,7 +266,8 @@ public enum Portside {
             idleTimeout: configuration.idleTimeout,
             requestTimeout: configuration.requestTimeout,
             docsAssetsURL: configuration.docsAssetsURL,
-            version: version
+            version: version,
+            passwordPolicy: identitySettings(configuration).passwordPolicy
         )
     }
 }

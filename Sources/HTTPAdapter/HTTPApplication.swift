@@ -56,7 +56,10 @@ public enum HTTPApplication {
         UsersController(users: dependencies.users, authenticator: authenticator).register(on: catalog)
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
-        DocsController(assetsURL: settings.docsAssetsURL, production: settings.production).register(on: router)
+        DocsController(
+            assetsURL: settings.docsAssetsURL, production: settings.production,
+            document: OpenAPIDocument.json(passwordPolicy: settings.passwordPolicy)
+        ).register(on: router)
         if let endpoint = dependencies.metricsEndpoint { MetricsController(endpoint: endpoint).register(on: router) }
         allowedMethods.set(catalog.entries)
         return (router, catalog)

@@ -24,6 +24,8 @@ public struct HTTPSettings: Sendable {
     public var version: String
     /// How long dependency checks are reused by `/health` and `/health/ready`, so probes cannot hammer them.
     public var healthCacheLifetime: Duration
+    /// The password policy, stated in the served document's `NewPassword` schema.
+    public var passwordPolicy: PasswordPolicy
     /// Whether requests are traced (a tracer is configured); without one, no span is started at all.
     public var tracing: Bool
 
@@ -42,6 +44,7 @@ public struct HTTPSettings: Sendable {
         docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
         version: String = "0.0.0",
         healthCacheLifetime: Duration = .seconds(1),
+        passwordPolicy: PasswordPolicy = PasswordPolicy(),
         tracing: Bool = false
     ) {
         self.host = host
@@ -58,6 +61,7 @@ public struct HTTPSettings: Sendable {
         self.docsAssetsURL = docsAssetsURL
         self.version = version
         self.healthCacheLifetime = healthCacheLifetime
+        self.passwordPolicy = passwordPolicy
         self.tracing = tracing
     }
 }

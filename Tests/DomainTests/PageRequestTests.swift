@@ -8,7 +8,11 @@ import Testing
         #expect(request.offset == 0)
     }
 
-    @Test(arguments: [("0", 1), ("1", 1), ("100", 100), ("101", 100), ("1000", 100), ("-5", 1)])
+    @Test(arguments: [
+        ("0", 1), ("1", 1), ("100", 100), ("101", 100), ("1000", 100), ("-5", 1), ("+7", 7),
+        // Integers past 64 bits (found by fuzzing: they were refused as "not an integer").
+        ("21883417277468512018759680", 100), ("-10000000000000000001", 1), ("+99999999999999999999", 100),
+    ])
     func limitIsClamped(raw: String, expected: Int) throws {
         #expect(try PageRequest.parse(page: nil, limit: raw).limit == expected)
     }
@@ -18,6 +22,9 @@ import Testing
     }
 
     @Test func everyBadValueIsReported() throws {
+        for notAnInteger in ["-", "+", "", "1.5", "1e3", "--1", "12a"] {
+            #expect(throws: DomainError.self) { try PageRequest.parse(page: nil, limit: notAnInteger) }
+        }
         let error = #expect(throws: DomainError.self) { try PageRequest.parse(page: "zero", limit: "ten") }
         #expect(
             error

@@ -45,6 +45,6 @@ import Testing
         #expect(status == 0)
         #expect(output.contains("Password (shown once): "))
         #expect(weak == 1)
-        #expect(weakOutput.contains("password must contain an upper-case letter"))
+        #expect(weakOutput.contains("password must contain an upper-case letter (A-Z)"))
     }
 }

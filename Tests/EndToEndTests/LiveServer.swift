@@ -15,6 +15,8 @@ struct LiveServer: Sendable {
         [
             "APP_ENV": "test",
             "PORT": "0",
+            // Workers started side by side must not race for the default metrics port.
+            "WORKER_METRICS_PORT": "0",
             "DATABASE_URL": "sqlite:\(databasePath)",
             "MIGRATIONS_DIR": packageRoot().appendingPathComponent("migrations").path,
             "LOG_LEVEL": "warning",

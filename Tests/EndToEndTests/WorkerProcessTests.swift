@@ -9,13 +9,15 @@ import Testing
     @Test func aSeparateWorkerSendsTheEmailsThatServeQueues() async throws {
         guard BinaryTests.requireBinary(), let redis = Self.redisURL() else { return }
         let port = try freePort()
+        let metricsPort = try freePort()
         let mail = FileManager.default.temporaryDirectory.appendingPathComponent("portside-worker-mail-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: mail) }
         let environment = LiveServer.environment(
             databasePath: temporaryDatabasePath(),
             [
                 "PORT": "\(port)", "REDIS_URL": redis, "REDIS_KEY_PREFIX": RedisTestEnvironment.freshPrefix(), "WORKER_MODE": "off",
-                "MAIL_URL": "file:\(mail.path)", "LOG_LEVEL": "info",
+                "MAIL_URL": "file:\(mail.path)", "LOG_LEVEL": "info", "WORKER_METRICS_PORT": "\(metricsPort)",
+                "METRICS_TOKEN": "worker-metrics-token-0123",
             ])
         let serveOutput = Pipe()
         let serve = try BinaryTests.launch(["serve"], environment: environment, output: serveOutput)
@@ -36,6 +38,17 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
+        // The worker's own port: its job metrics, behind the token, and its liveness.
+        let scrape = {
+            try await RawConnection.request(port: metricsPort, "GET", "/metrics", headers: ["Authorization": "Bearer worker-metrics-token-0123"])
+        }
+        var workerMetrics = try await scrape()
+        for _ in 0..<50 where !workerMetrics.body.contains(#"portside_jobs_processed_total{queue="email",outcome="completed"} 1"#) {
+            try await Task.sleep(for: .milliseconds(100))
+            workerMetrics = try await scrape()
+        }
+        let unauthorised = try await RawConnection.request(port: metricsPort, "GET", "/metrics")
+        let live = try await RawConnection.request(port: metricsPort, "GET", "/health/live")
         kill(worker.processIdentifier, SIGTERM)
         kill(serve.processIdentifier, SIGTERM)
         let stopped = try await withTimeout(30) {
@@ -51,6 +64,10 @@ import Testing
         #expect(worker.terminationStatus == 0)
         #expect(serve.terminationStatus == 0)
         #expect(workerLog.contains("portside worker starting"))
+        #expect(workerMetrics.body.contains(#"portside_jobs_processed_total{queue="email",outcome="completed"} 1"#))
+        #expect(workerMetrics.body.contains(#"portside_jobs{queue="email",state="dead"} 0.0"#))
+        #expect(unauthorised.status == 401)
+        #expect(live.status == 200)
     }
 
     @Test func aWorkerKilledInTheMiddleOfAJobLeavesItToAnotherThatSendsItOnceAfterTheLease() async throws {

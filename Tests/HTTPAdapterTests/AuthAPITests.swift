@@ -63,7 +63,7 @@ extension [String: Any] {
             #expect(escalation.status == .badRequest)
             #expect(escalation.fieldErrors == ["role: role is not an allowed field"])
             #expect(weak.status == .badRequest)
-            #expect(weak.fieldErrors.contains("password: password must contain an upper-case letter"))
+            #expect(weak.fieldErrors.contains("password: password must contain an upper-case letter (A-Z)"))
         }
     }
 

@@ -83,12 +83,20 @@ final class Observability: Sendable {
         MetricsEndpoint(token: configuration.metricsToken?.value, render: { await self.render() })
     }
 
-    /// Samples the job queues' sizes by state (the dead-letter queue is `state="dead"`), when the queue answers.
-    func sampleQueues(_ queue: any JobQueue, clock: any WallClock) {
+    /// Samples the job queues' sizes by state (the dead-letter queue is `state="dead"`), when the queue answers. The
+    /// queue leaves out empty queues, so every queue known or seen before is reported, at zero when it is empty:
+    /// a drained queue's gauges fall back to zero instead of keeping their last value.
+    func sampleQueues(_ queue: any JobQueue, known: [String], clock: any WallClock) {
         let gauges = GaugeCache(label: "portside_jobs", factory: factory)
+        let seen = Mutex(Set(known))
         addSampler {
             guard let counts = try? await queue.counts(now: clock.now()) else { return }
-            for (name, count) in counts {
+            let names = seen.withLock { seen in
+                seen.formUnion(counts.keys)
+                return seen
+            }
+            for name in names {
+                let count = counts[name] ?? QueueCounts()
                 gauges.gauge([("queue", name), ("state", "waiting")]).record(count.waiting)
                 gauges.gauge([("queue", name), ("state", "delayed")]).record(count.delayed)
                 gauges.gauge([("queue", name), ("state", "active")]).record(count.active)

@@ -43,7 +43,8 @@ public struct ExampleDraft: Sendable, Equatable {
             problems.append(FieldError(field: "name", message: message))
         case .value(let raw):
             let trimmed = raw.trimmingWhitespace()
-            if !Self.nameLength.contains(trimmed.count) {
+            // The limit counts what was sent, in code points, as the API document's maxLength does.
+            if trimmed.isEmpty || raw.unicodeScalars.count > Self.nameLength.upperBound {
                 problems.append(FieldError(field: "name", message: "name must be between 1 and 200 characters"))
             } else if trimmed.containsControlCharacters(allowingLineBreaks: false) {
                 problems.append(FieldError(field: "name", message: "name must not contain control characters"))
@@ -61,7 +62,7 @@ public struct ExampleDraft: Sendable, Equatable {
             problems.append(FieldError(field: "description", message: message))
         case .value(let raw):
             let trimmed = raw?.trimmingWhitespace()
-            if let trimmed, trimmed.count > Self.descriptionMaxLength {
+            if let raw, raw.unicodeScalars.count > Self.descriptionMaxLength {
                 problems.append(FieldError(field: "description", message: "description must be at most 2000 characters"))
             } else if let trimmed, trimmed.containsControlCharacters(allowingLineBreaks: true) {
                 problems.append(

@@ -14,7 +14,7 @@ enum AccountInput {
             problems.append(FieldError(field: "name", message: message))
         case .value(let raw):
             let trimmed = raw.trimmingWhitespace()
-            if !nameLength.contains(trimmed.count) {
+            if trimmed.isEmpty || raw.unicodeScalars.count > nameLength.upperBound {
                 problems.append(FieldError(field: "name", message: "name must be between 1 and 100 characters"))
             } else if trimmed.containsControlCharacters(allowingLineBreaks: false) {
                 problems.append(FieldError(field: "name", message: "name must not contain control characters"))
@@ -25,7 +25,7 @@ enum AccountInput {
         return nil
     }
 
-    /// The normalised (trimmed, lower-cased) address, or the problem with it.
+    /// The normalised (lower-cased) address, or the problem with it.
     static func email(_ field: Field<String>, name: String = "email", required: Bool, problems: inout [FieldError]) -> String? {
         switch field {
         case .absent:
@@ -39,21 +39,41 @@ enum AccountInput {
         return nil
     }
 
-    /// A deliberately plain check: one `@`, a non-empty local part of at most 64 characters, a dotted domain, no
-    /// spaces, quotes, angle brackets or control characters, at most 254 characters in all.
+    /// A deliberately plain check, the same as the API document's `EmailInput` pattern states: ASCII only; a
+    /// dot-atom local part of at most 64 characters; a domain of two or more labels of letters, digits and inner
+    /// hyphens, each at most 63 long; at most 254 characters in all. Nothing is trimmed: a client sends the address
+    /// itself. Returned lower-cased.
     static func normalisedEmail(_ raw: String) -> String? {
-        let email = raw.trimmingWhitespace().lowercased()
-        guard email.count <= emailMaximumLength else { return nil }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let local = parts.first, let domain = parts.last else { return nil }
-        guard (1...64).contains(local.count), domain.count >= 3, domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
-            !domain.contains("..")
+        let bytes = Array(raw.utf8)
+        guard bytes.count <= emailMaximumLength, bytes.allSatisfy({ $0 < 0x80 }),
+            let at = bytes.firstIndex(of: UInt8(ascii: "@")), bytes.lastIndex(of: UInt8(ascii: "@")) == at
         else { return nil }
-        let forbidden: Set<Unicode.Scalar> = [" ", "\"", "<", ">", "(", ")", ",", ";", ":", "\\", "[", "]"]
-        let valid = email.unicodeScalars.allSatisfy { scalar in
-            !forbidden.contains(scalar) && scalar.properties.generalCategory != .control && !scalar.properties.isWhitespace
-        }
-        return valid ? email : nil
+        let local = bytes[..<at]
+        let domain = bytes[(at + 1)...]
+        guard (1...64).contains(local.count),
+            local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy({ atom in
+                !atom.isEmpty && atom.allSatisfy(isAtomCharacter)
+            })
+        else { return nil }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy(isDomainLabel) else { return nil }
+        return raw.lowercased()
+    }
+
+    /// RFC 5322 `atext`: letters, digits and ``!#$%&'*+/=?^_`{|}~-``.
+    private static func isAtomCharacter(_ byte: UInt8) -> Bool {
+        isLetterOrDigit(byte) || "!#$%&'*+/=?^_`{|}~-".utf8.contains(byte)
+    }
+
+    /// A hostname label: 1–63 letters, digits and hyphens, neither first nor last a hyphen.
+    private static func isDomainLabel(_ label: ArraySlice<UInt8>) -> Bool {
+        guard (1...63).contains(label.count), let first = label.first, let last = label.last, isLetterOrDigit(first), isLetterOrDigit(last)
+        else { return false }
+        return label.allSatisfy { isLetterOrDigit($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     /// The password exactly as sent (never trimmed or altered), or the problem with it.

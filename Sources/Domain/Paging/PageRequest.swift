@@ -32,6 +32,11 @@ public struct PageRequest: Sendable, Equatable {
         if let limit {
             if let value = Int(limit) {
                 pageSize = value
+            } else if let sign = limit.first, limit.dropFirst(sign == "-" || sign == "+" ? 1 : 0).utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                limit.count > 1 || sign.isNumber
+            {
+                // An integer beyond 64 bits is still an integer: clamped like any other.
+                pageSize = sign == "-" ? 1 : maximumLimit
             } else {
                 problems.append(FieldError(field: "limit", message: "limit must be an integer"))
             }

@@ -1,6 +1,7 @@
 import Domain
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// How `/metrics` answers: the Prometheus text the composition root renders, behind an optional bearer token.
 public struct MetricsEndpoint: Sendable {
@@ -51,5 +52,26 @@ struct MetricsController {
             difference |= expected[index] ^ (given.isEmpty ? 0 : given[index % given.count])
         }
         return difference == 0
+    }
+}
+
+extension HTTPApplication {
+    /// The small server of a process that serves no API (`portside worker`): `GET /metrics` and `GET /health/live`
+    /// on their own port, for the scraper and the orchestrator's liveness probe.
+    public static func buildMetricsServer(
+        host: String, port: Int, endpoint: MetricsEndpoint, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestIDMiddleware(metrics: nil, logIncomingTraceID: false))
+        MetricsController(endpoint: endpoint).register(on: router)
+        router.get("/health/live") { _, context in
+            JSONResponse.success(message: "Service alive", data: StatusBody(status: "ok", checks: nil), context: context)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
     }
 }

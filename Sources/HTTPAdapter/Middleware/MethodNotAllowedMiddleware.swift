@@ -13,16 +13,20 @@ final class AllowedMethods: Sendable {
         }
     }
 
-    /// The methods of every template `path` matches (`{name}` matches any one segment, so `/users/me` also matches
-    /// `/users/{id}`, as the router would route it); empty when none does.
+    /// The methods of the templates the router would take for `path`; empty when none matches. As in the router, a
+    /// literal segment wins over a `{name}` one at the same place: `/users/me` is the template `/users/me` alone, never
+    /// `/users/{id}`.
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
         return table.withLock { table in
-            let matching = table.filter { template in
+            var candidates = table.filter { template in
                 template.segments.count == segments.count
                     && zip(template.segments, segments).allSatisfy { pattern, segment in pattern.hasPrefix("{") || pattern == segment }
             }
-            return Set(matching.flatMap(\.methods)).sorted()
+            for (index, segment) in segments.enumerated() where candidates.contains(where: { $0.segments[index] == segment }) {
+                candidates.removeAll { $0.segments[index] != segment }
+            }
+            return Set(candidates.flatMap(\.methods)).sorted()
         }
     }
 }

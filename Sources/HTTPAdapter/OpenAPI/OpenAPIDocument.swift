@@ -1,7 +1,34 @@
+import Domain
+import Foundation
+
 /// The OpenAPI 3.1 document: the contract of the API. `RouteContractTests` fails when a route and this document
 /// disagree. `portside openapi` prints it; `/openapi.json` serves it.
 enum OpenAPIDocument {
-    static let json = #"""
+    /// The document for the default password policy (`portside openapi`).
+    static let json = json(passwordPolicy: PasswordPolicy())
+
+    /// The document, with the `NewPassword` schema stating `policy` exactly.
+    static func json(passwordPolicy policy: PasswordPolicy) -> String {
+        template.replacingOccurrences(of: "__NEW_PASSWORD__", with: newPasswordSchema(policy))
+    }
+
+    static func newPasswordSchema(_ policy: PasswordPolicy) -> String {
+        var classes: [String] = []
+        if policy.requiresUppercase { classes.append("an upper-case letter (A-Z)") }
+        if policy.requiresLowercase { classes.append("a lower-case letter (a-z)") }
+        if policy.requiresDigit { classes.append("a digit (0-9)") }
+        let description =
+            "\(policy.length.lowerBound) to \(policy.length.upperBound) code points"
+            + (classes.isEmpty ? "" : ", with " + classes.joined(separator: ", ")) + "; any other characters are allowed besides"
+        var schema: [String: Any] = [
+            "type": "string", "minLength": policy.length.lowerBound, "maxLength": policy.length.upperBound, "description": description,
+        ]
+        if let pattern = policy.pattern { schema["pattern"] = pattern }
+        let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static let template = #"""
         {
           "openapi": "3.1.0",
           "info": {
@@ -897,8 +924,8 @@ enum OpenAPIDocument {
                     "type": ["string", "null"], "format": "uuid",
                     "description": "The user who created it; null for examples made before accounts existed (only administrators may change those)"
                   },
-                  "name": { "type": "string", "minLength": 1, "maxLength": 200 },
-                  "description": { "type": ["string", "null"], "maxLength": 2000 },
+                  "name": { "$ref": "#/components/schemas/ExampleName" },
+                  "description": { "$ref": "#/components/schemas/ExampleDescription" },
                   "createdAt": { "type": "string", "format": "date-time" },
                   "updatedAt": { "type": "string", "format": "date-time" }
                 }
@@ -908,8 +935,8 @@ enum OpenAPIDocument {
                 "additionalProperties": false,
                 "required": ["name"],
                 "properties": {
-                  "name": { "type": "string", "minLength": 1, "maxLength": 200 },
-                  "description": { "type": ["string", "null"], "maxLength": 2000 }
+                  "name": { "$ref": "#/components/schemas/ExampleName" },
+                  "description": { "$ref": "#/components/schemas/ExampleDescription" }
                 }
               },
               "ExamplePatch": {
@@ -917,8 +944,8 @@ enum OpenAPIDocument {
                 "additionalProperties": false,
                 "minProperties": 1,
                 "properties": {
-                  "name": { "type": "string", "minLength": 1, "maxLength": 200 },
-                  "description": { "type": ["string", "null"], "maxLength": 2000 }
+                  "name": { "$ref": "#/components/schemas/ExampleName" },
+                  "description": { "$ref": "#/components/schemas/ExampleDescription" }
                 }
               },
               "PageMeta": {
@@ -1137,8 +1164,8 @@ enum OpenAPIDocument {
                 "additionalProperties": false,
                 "required": ["name", "email", "password"],
                 "properties": {
-                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
-                  "email": { "type": "string", "format": "email", "maxLength": 254 },
+                  "name": { "$ref": "#/components/schemas/PersonName" },
+                  "email": { "$ref": "#/components/schemas/EmailInput" },
                   "password": { "$ref": "#/components/schemas/NewPassword" }
                 }
               },
@@ -1146,7 +1173,7 @@ enum OpenAPIDocument {
                 "type": "object",
                 "required": ["email", "password"],
                 "properties": {
-                  "email": { "type": "string", "format": "email", "maxLength": 254 },
+                  "email": { "$ref": "#/components/schemas/EmailInput" },
                   "password": { "$ref": "#/components/schemas/CurrentPassword" }
                 }
               },
@@ -1163,7 +1190,7 @@ enum OpenAPIDocument {
               "ForgotPasswordInput": {
                 "type": "object",
                 "required": ["email"],
-                "properties": { "email": { "type": "string", "format": "email", "maxLength": 254 } }
+                "properties": { "email": { "$ref": "#/components/schemas/EmailInput" } }
               },
               "ResetPasswordInput": {
                 "type": "object",
@@ -1186,9 +1213,9 @@ enum OpenAPIDocument {
                 "additionalProperties": false,
                 "minProperties": 1,
                 "properties": {
-                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "name": { "$ref": "#/components/schemas/PersonName" },
                   "email": {
-                    "type": "string", "format": "email", "maxLength": 254,
+                    "$ref": "#/components/schemas/EmailInput",
                     "description": "Kept as pendingEmail until the link sent to it is followed; the current address cancels a pending change"
                   }
                 }
@@ -1198,16 +1225,27 @@ enum OpenAPIDocument {
                 "additionalProperties": false,
                 "minProperties": 1,
                 "properties": {
-                  "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "name": { "$ref": "#/components/schemas/PersonName" },
                   "role": { "type": "string", "enum": ["user", "admin"] },
                   "isActive": { "type": "boolean", "description": "false disables the account and ends its sessions" }
                 }
               },
-              "NewPassword": {
-                "type": "string",
-                "minLength": 8,
-                "maxLength": 128,
-                "description": "8 (PASSWORD_MIN_LENGTH) to 128 characters, by default with an upper-case letter, a lower-case letter and a digit"
+              "NewPassword": __NEW_PASSWORD__,
+              "PersonName": {
+                "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+                "description": "At most 100 code points with something besides whitespace, and no control characters; kept trimmed"
+              },
+              "ExampleName": {
+                "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+                "description": "At most 200 code points with something besides whitespace, and no control characters; kept trimmed"
+              },
+              "ExampleDescription": {
+                "type": ["string", "null"], "maxLength": 2000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+                "description": "At most 2000 code points; no control characters other than tab, CR and LF; kept trimmed, and empty becomes null"
+              },
+              "EmailInput": {
+                "type": "string", "format": "email", "maxLength": 254, "pattern": "^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+                "description": "An ASCII address: a dot-atom of at most 64 characters, @, and a domain of two or more letter-digit-hyphen labels (no quoted local parts, IP literals or surrounding spaces). Kept lower-cased"
               },
               "CurrentPassword": { "type": "string", "minLength": 1, "maxLength": 1024 },
               "OpaqueToken": { "type": "string", "minLength": 1, "maxLength": 512 },
