@@ -193,8 +193,8 @@ public enum Portside {
             clock: clock,
             checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
             readiness: readiness,
-            requestMetrics: observability.requestMetrics,
-            metricsEndpoint: observability.endpoint(configuration)
+            requestMetrics: configuration.metricsEnabled ? observability.requestMetrics : nil,
+            metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing

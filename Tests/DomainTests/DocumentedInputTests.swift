@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import MemoryAdapters
 import TestSupport
 import Testing
 
@@ -49,5 +50,37 @@ import Testing
         #expect(await Self.fields(Self.registration(name: "\u{85}")) == ["name"])
         #expect(await Self.fields(Self.registration(name: "6\u{9b}\\")) == ["name"])
         #expect(await Self.fields(Self.registration(name: "  Ada  ")) == [])
+    }
+}
+
+@Suite struct DocumentedExampleInputTests {
+    static func fields(_ draft: ExampleDraft) async -> Set<String> {
+        let database = MemoryDatabase()
+        let service = ExampleService(repository: database.examples, unitOfWork: database, clock: TestClock(), ids: SequentialIDs())
+        do {
+            _ = try await service.create(draft, by: principal(number: 1, role: .user))
+            return []
+        } catch let error as DomainError {
+            return Set(error.fields)
+        } catch {
+            return ["unexpected: \(error)"]
+        }
+    }
+
+    @Test func namesAndDescriptionsAreJudgedByCodePointsAsTheDocumentDoes() async {
+        let accented = String(repeating: "e\u{301}", count: 101)  // 101 graphemes, 202 code points
+        #expect(await Self.fields(ExampleDraft(name: .value(accented))) == ["name"])
+        #expect(await Self.fields(ExampleDraft(name: .value(String(repeating: "e\u{301}", count: 100)))) == [])
+        #expect(
+            await Self.fields(ExampleDraft(name: .value("Quay"), description: .value(String(repeating: "e\u{301}", count: 1001)))) == ["description"])
+        #expect(await Self.fields(ExampleDraft(name: .value("Quay"), description: .value(String(repeating: "e\u{301}", count: 1000)))) == [])
+    }
+
+    @Test func controlCharactersFoundByFuzzingAreRefused() async {
+        #expect(await Self.fields(ExampleDraft(name: .value("6\u{9b}\\"))) == ["name"])
+        #expect(await Self.fields(ExampleDraft(name: .value("(\u{95}\u{89}"))) == ["name"])
+        #expect(await Self.fields(ExampleDraft(name: .value(" \t "))) == ["name"])
+        #expect(await Self.fields(ExampleDraft(name: .value("Quay"), description: .value("a\u{0}b"))) == ["description"])
+        #expect(await Self.fields(ExampleDraft(name: .value("Quay"), description: .value("line\r\nnext\ttab"))) == [])
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -12,6 +13,28 @@ import Testing
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
             #expect(response.object["openapi"] as? String == "3.1.0")
             #expect((response.object["paths"] as? [String: Any])?["/api/v1/examples"] != nil)
+        }
+    }
+
+    /// Found by fuzzing: the document said any 8 characters would do, the server asked for more.
+    @Test func theServedDocumentStatesTheConfiguredPasswordPolicy() async throws {
+        var app = TestApp()
+        app.settings.passwordPolicy = PasswordPolicy(length: 12...128, requiresUppercase: false, requiresLowercase: true, requiresDigit: true)
+        try await app.test { client in
+            let document = try await client.get("/openapi.json").object
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let password = try #require(schemas?["NewPassword"] as? [String: Any])
+            #expect(password["minLength"] as? Int == 12)
+            #expect(password["maxLength"] as? Int == 128)
+            #expect(password["pattern"] as? String == "^(?=[\\s\\S]*[a-z])(?=[\\s\\S]*[0-9])")
+            #expect((password["description"] as? String)?.contains("a digit (0-9)") == true)
+        }
+        try await TestApp().test { client in
+            let document = try await client.get("/openapi.json").object
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let password = try #require(schemas?["NewPassword"] as? [String: Any])
+            #expect(password["minLength"] as? Int == 8)
+            #expect(password["pattern"] as? String == "^(?=[\\s\\S]*[A-Z])(?=[\\s\\S]*[a-z])(?=[\\s\\S]*[0-9])")
         }
     }
 

@@ -60,6 +60,7 @@ extension Configuration: CustomStringConvertible {
             ("SHUTDOWN_DRAIN_DELAY", ConfigurationValues.describe(shutdownDrainDelay)),
             ("MIGRATIONS_DIR", migrationsDirectory),
             ("DOCS_ASSETS_URL", docsAssetsURL),
+            ("METRICS_ENABLED", String(metricsEnabled)),
             ("WORKER_METRICS_PORT", String(workerMetricsPort)),
             ("METRICS_TOKEN", metricsToken.map { "\($0)" } ?? "(not set: /metrics is open)"),
             ("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint ?? "(not set: no tracing)"),

@@ -82,6 +82,7 @@ extension Configuration {
             shutdownDrainDelay: reader.duration("SHUTDOWN_DRAIN_DELAY", default: production ? "5s" : "0s", minimum: .zero),
             migrationsDirectory: reader.string("MIGRATIONS_DIR") ?? "migrations",
             docsAssetsURL: reader.string("DOCS_ASSETS_URL") ?? "https://unpkg.com/swagger-ui-dist@5",
+            metricsEnabled: reader.bool("METRICS_ENABLED", default: true),
             workerMetricsPort: reader.integer("WORKER_METRICS_PORT", default: 9464, in: 0...65535),
             metricsToken: reader.string("METRICS_TOKEN").map(Secret.init),
             otlpEndpoint: reader.string("OTEL_EXPORTER_OTLP_ENDPOINT").map { reader.url("OTEL_EXPORTER_OTLP_ENDPOINT", default: $0) },

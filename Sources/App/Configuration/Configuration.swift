@@ -120,6 +120,8 @@ public struct Configuration: Sendable {
     public var shutdownDrainDelay: Duration
     public var migrationsDirectory: String
     public var docsAssetsURL: String
+    /// Whether metrics are recorded and `/metrics` served (off only to measure their cost, or where nothing scrapes).
+    public var metricsEnabled: Bool
     /// The port of `portside worker`'s `/metrics` and `/health/live` (0: any free port).
     public var workerMetricsPort: Int
     /// A bearer token `/metrics` requires (nil: open, for a scraper on a private network).
