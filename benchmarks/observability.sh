@@ -2,7 +2,7 @@
 # Measures what observability costs the release build on SQLite: GET /api/v1/health/live and
 # GET /api/v1/examples?limit=10 (1000 examples) with wrk, with metrics off (METRICS_ENABLED=false), with metrics on
 # and no exporter (what ships by default: no tracer is installed), and with metrics and tracing exported over OTLP
-# to a local collector that discards them. The configurations take turns, ROUNDS times, on one seeded database, and
+# to a local collector that discards them, every trace kept (`traced`) or one in ten (`sampled`). The configurations take turns, ROUNDS times, on one seeded database, and
 # the medians are compared, since a shared machine drifts by more than the effect measured.
 #
 #   benchmarks/observability.sh
@@ -83,10 +83,12 @@ for i in range(1000):
 PY
 stop
 
-configurations=(off metrics traced)
+configurations=(off metrics traced sampled)
 settings_off=(METRICS_ENABLED=false)
 settings_metrics=()
 settings_traced=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$collector_port")
+# One trace in ten kept, as a busy production would run it; the others still make (unrecorded) spans.
+settings_sampled=("${settings_traced[@]}" OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1)
 paths=("/api/v1/health/live" "/api/v1/examples?limit=10")
 results="$workdir/results"
 
@@ -114,7 +116,7 @@ for line in open(sys.argv[1]):
     runs.setdefault(path, {}).setdefault(configuration, []).append(float(rps))
 for path, by_configuration in runs.items():
     base = statistics.median(by_configuration["off"])
-    for configuration in ("off", "metrics", "traced"):
+    for configuration in ("off", "metrics", "traced", "sampled"):
         median = statistics.median(by_configuration[configuration])
         print(f"{path:28} {configuration:8} {median:10.0f} req/s  {100 * (base - median) / base:+6.1f}% slower")
 PY
