@@ -136,3 +136,21 @@ struct PasswordHasherService: Service {
         await shutdown()
     }
 }
+
+/// Runs a service the process can do without (the worker's metrics listener): if it fails, the failure is logged and
+/// the process goes on until it is told to stop.
+struct NonEssentialService: Service {
+    let name: String
+    let service: any Service
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await service.run()
+        } catch {
+            guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
+            logger.error("\(name) stopped; the process goes on without it", metadata: ["error": "\(error)"])
+            try? await gracefulShutdown()
+        }
+    }
+}

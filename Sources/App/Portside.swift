@@ -99,6 +99,8 @@ public enum Portside {
         configuration: Configuration, logger: Logger, onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         guard configuration.redis != nil else { throw WorkerNeedsRedis() }
+        // First: it installs the tracer, and a failure here leaves nothing open.
+        let observability = try Observability(configuration, logger: logger)
         let persistence = try await openPersistence(configuration, logger: logger)
         let clock = SystemClock()
         let identity: Identity
@@ -114,7 +116,6 @@ public enum Portside {
             await persistence.close()
             throw error
         }
-        let observability = try Observability(configuration, logger: logger)
         observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let exporter = observability.exporter { services.append(.init(service: exporter)) }
@@ -125,12 +126,14 @@ public enum Portside {
         services.append(.init(service: identity.scheduler(configuration, logger: logger)))
         services.append(.init(service: AlertMonitor.make(configuration, queue: shared.jobs, requests: nil, clock: clock, logger: logger)))
         services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
-        // Last started, first stopped: the scraper and the liveness probe see the worker until it drains.
-        services.append(
-            .init(
-                service: HTTPApplication.buildMetricsServer(
-                    host: configuration.host, port: configuration.workerMetricsPort, endpoint: observability.endpoint(configuration),
-                    logger: logger, onServerRunning: onMetricsServerRunning)))
+        // Last started, first stopped: the scraper and the liveness probe see the worker until it drains. A port already
+        // taken (a second worker on one host) costs the metrics, not the worker.
+        if configuration.metricsEnabled {
+            let server = HTTPApplication.buildMetricsServer(
+                host: configuration.host, port: configuration.workerMetricsPort, endpoint: observability.endpoint(configuration),
+                logger: logger, onServerRunning: onMetricsServerRunning)
+            services.append(.init(service: NonEssentialService(name: "worker metrics server", service: server, logger: logger)))
+        }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         groupConfiguration.maximumCancellationDuration = .seconds(5)
@@ -153,6 +156,8 @@ public enum Portside {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
+        // First: it installs the tracer, and a failure here leaves nothing open.
+        let observability = try Observability(configuration, logger: logger)
         let persistence = try await openPersistence(configuration, logger: logger)
         do {
             if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
@@ -174,7 +179,6 @@ public enum Portside {
             throw error
         }
         let readiness = Readiness()
-        let observability = try Observability(configuration, logger: logger)
         observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
         let dependencies = HTTPDependencies(
             examples: ExampleService(
@@ -193,7 +197,7 @@ public enum Portside {
             clock: clock,
             checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
             readiness: readiness,
-            requestMetrics: configuration.metricsEnabled ? observability.requestMetrics : nil,
+            requestMetrics: observability.requestMetrics,
             metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil
         )
         var settings = httpSettings(configuration)

@@ -12,7 +12,8 @@ public enum HTTPApplication {
         // Outermost first. Errors become envelopes inside CORS and the security headers, so error answers carry
         // them too; the body is read before any route (and so before authentication) runs.
         // The span is outermost, so every log line of the request (the request line too) carries its ids.
-        if settings.tracing { router.add(middleware: TracingMiddleware()) }
+        // A search term may be a person's name or address: it stays out of the span's `url.query`.
+        if settings.tracing { router.add(middleware: TracingMiddleware(recordingHeaders: [], redactingQueryParameters: ["search"])) }
         router.add(middleware: RequestIDMiddleware(metrics: dependencies.requestMetrics, logIncomingTraceID: !settings.tracing))
         router.add(middleware: SecurityHeadersMiddleware(production: settings.production))
         let cors = CORSPolicy(origins: settings.corsOrigins)

@@ -25,7 +25,7 @@ public final class OutboundHTTPClient: Sendable {
         public var maximumBackoff: Duration
         public var failureThreshold: Int
         public var openDuration: Duration
-        /// The largest response body read; a longer one is cut off.
+        /// The largest part of a response body kept; the rest is not read.
         public var maximumResponseBytes: Int
 
         public init(
@@ -127,17 +127,24 @@ public final class OutboundHTTPClient: Sendable {
             }
             do {
                 let response = try await client.execute(request, timeout: TimeAmount(policy.attemptTimeout))
-                let body = try await response.body.collect(upTo: policy.maximumResponseBytes)
+                var body: [UInt8] = []
+                for try await chunk in response.body {
+                    body += chunk.readableBytesView.prefix(policy.maximumResponseBytes - body.count)
+                    // Enough: the rest is not read, and the connection is closed rather than reused.
+                    if body.count >= policy.maximumResponseBytes { break }
+                }
                 let status = Int(response.status.code)
                 if status >= 500 || status == 429 {
                     lastReason = "status \(status)"
                 } else {
                     breaker.withLock { $0.succeeded() }
-                    return Response(status: status, body: Array(buffer: body))
+                    return Response(status: status, body: body)
                 }
             } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
                 lastReason = "timed out"
             } catch is CancellationError {
+                // Neither a success nor a failure of the service; a trial in flight must not hold the breaker open.
+                breaker.withLock { $0.abandonTrial() }
                 throw CancellationError()
             } catch {
                 lastReason = "\(error)"
@@ -173,6 +180,11 @@ struct Breaker: Sendable {
             trialInFlight = true
             return true
         }
+    }
+
+    /// The trial call ended without an answer either way (its task was cancelled): the next call may try again.
+    mutating func abandonTrial() {
+        trialInFlight = false
     }
 
     mutating func succeeded() {

@@ -51,12 +51,25 @@ import Testing
         #expect(firing.first?.value == 10)
         // More failures while it fires send nothing more.
         #expect(rules.evaluate(now: start + .seconds(40), deadJobs: nil, totals: (200, 40)).isEmpty)
-        // Quiet traffic below the minimum volume keeps the incident open rather than calling it over.
-        #expect(rules.evaluate(now: start + .seconds(100), deadJobs: nil, totals: (205, 40)).isEmpty)
+        #expect(rules.evaluate(now: start + .seconds(50), deadJobs: nil, totals: (205, 42)).isEmpty)
+        // Traffic too thin to judge a rate keeps the incident open while 5xx still come (one in the last window)...
+        #expect(rules.evaluate(now: start + .seconds(120), deadJobs: nil, totals: (210, 43)).isEmpty)
         #expect(rules.firing == [.errorRate])
-        // A healthy window resolves it: the window now starts at second 100, with 300 answers and no failures since.
-        let resolved = rules.evaluate(now: start + .seconds(160), deadJobs: nil, totals: (505, 40))
+        // ...and ends it after a whole window without one (an instance taken out of rotation).
+        let resolved = rules.evaluate(now: start + .seconds(190), deadJobs: nil, totals: (215, 43))
         #expect(resolved.map(\.status) == [.resolved])
+    }
+
+    @Test func aRateHoveringAtTheThresholdDoesNotFlap() {
+        var rules = Self.rules(percent: 10, window: .seconds(60), minimum: 20)
+        let start = ContinuousClock.now
+        _ = rules.evaluate(now: start, deadJobs: nil, totals: (0, 0))
+        #expect(rules.evaluate(now: start + .seconds(10), deadJobs: nil, totals: (100, 10)).map(\.status) == [.firing])
+        // 7% and then 6% over the window: under the threshold, but not under half of it, so it stays firing.
+        #expect(rules.evaluate(now: start + .seconds(70), deadJobs: nil, totals: (200, 17)).isEmpty)
+        #expect(rules.evaluate(now: start + .seconds(130), deadJobs: nil, totals: (300, 23)).isEmpty)
+        // 4%: below half the threshold, so it is over.
+        #expect(rules.evaluate(now: start + .seconds(190), deadJobs: nil, totals: (400, 27)).map(\.status) == [.resolved])
     }
 
     @Test func failuresOlderThanTheWindowNoLongerCount() {
@@ -81,8 +94,13 @@ final class WebhookReceiver: Sendable {
         bodies.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
     }
 
-    /// The next `count` deliveries are answered 503.
-    func fail(next count: Int) { failing.store(count, ordering: .relaxed) }
+    private let failingStatus = Atomic<Int>(503)
+
+    /// The next `count` deliveries are answered `status`.
+    func fail(next count: Int, status: Int = 503) {
+        failingStatus.store(status, ordering: .relaxed)
+        failing.store(count, ordering: .relaxed)
+    }
 
     func run(_ body: @Sendable (_ url: String) async throws -> Void) async throws {
         let router = Router()
@@ -90,7 +108,7 @@ final class WebhookReceiver: Sendable {
             let buffer = try await request.body.collect(upTo: 64 * 1024)
             if self.failing.load(ordering: .relaxed) > 0 {
                 self.failing.subtract(1, ordering: .relaxed)
-                return Response(status: .serviceUnavailable)
+                return Response(status: .init(code: self.failingStatus.load(ordering: .relaxed)))
             }
             let data = Data(buffer: buffer)
             self.bodies.withLock { $0.append(data) }
@@ -151,6 +169,34 @@ final class WebhookReceiver: Sendable {
         #expect(alerts.first?["threshold"] as? Double == 3)
         #expect(alerts.first?["instance"] as? String == "test-instance")
         #expect((alerts.first?["summary"] as? String)?.contains("3 failed jobs") == true)
+    }
+}
+
+@Suite struct AlertRedeliveryTests {
+    /// Found in review: a webhook answering 4xx counted as delivered, and a failed delivery was never retried, so a
+    /// receiver could show an incident open for ever.
+    @Test func anAlertTheWebhookRefusedIsSentAgainAtTheNextCheck() async throws {
+        let receiver = WebhookReceiver()
+        let queue = MemoryJobQueue()
+        _ = try await AlertWebhookTests.bury(1, in: queue)
+        try await receiver.run { url in
+            let client = OutboundHTTPClient(service: "alert webhook", logger: Logger(label: "alert-tests"))
+            // 410 is not retried by the client (a client error is the caller's business): the monitor must retry.
+            receiver.fail(next: 2, status: 410)
+            let monitor = AlertMonitor(
+                rules: AlertRules(failedJobsThreshold: 1, errorRatePercent: 5, errorWindow: .seconds(60), minimumRequests: 20),
+                queue: queue, requests: nil, clock: TestClock(),
+                sink: WebhookAlertSink(client: client, url: url, instance: "test-instance", clock: TestClock()),
+                tick: .milliseconds(20), logger: Logger(label: "alert-tests"), close: { await client.shutdown() })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await monitor.run() }
+                try await eventually { receiver.received.count == 1 }
+                try await Task.sleep(for: .milliseconds(200))
+                group.cancelAll()
+            }
+        }
+        #expect(receiver.received.count == 1)
+        #expect(receiver.received.first?["status"] as? String == "firing")
     }
 }
 

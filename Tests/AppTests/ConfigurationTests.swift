@@ -67,6 +67,7 @@ import Testing
         let configuration = try Configuration.parse([
             "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite",
             "JWT_SECRET": String(repeating: "k", count: 64), "CORS_ORIGINS": "https://app.example.com",
+            "METRICS_TOKEN": "scrape-token-0123456789",
         ])
 
         #expect(configuration.isProduction)
@@ -75,9 +76,41 @@ import Testing
         #expect(configuration.shutdownDrainDelay == .seconds(5))
     }
 
+    @Test func productionNeedsAMetricsTokenUnlessMetricsAreOff() throws {
+        let production = [
+            "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite", "JWT_SECRET": String(repeating: "k", count: 64),
+        ]
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(production) }
+        #expect(error?.problems == ["METRICS_TOKEN: must be set in production (or METRICS_ENABLED=false)"])
+        #expect(try Configuration.parse(production.merging(["METRICS_ENABLED": "false"]) { $1 }).metricsToken == nil)
+        let short = #expect(throws: ConfigurationError.self) { try Configuration.parse(production.merging(["METRICS_TOKEN": "short"]) { $1 }) }
+        #expect(short?.problems == ["METRICS_TOKEN: must be at least 16 characters"])
+    }
+
+    @Test func anOTLPProtocolThisBuildCannotSpeakIsRefused() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
+        }
+        #expect(error?.problems == [#"OTEL_EXPORTER_OTLP_PROTOCOL: must be http/protobuf or http/json (got "grpc")"#])
+        let configuration = try Configuration.parse([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318/", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+        ])
+        #expect(configuration.otlpEndpoint == "http://collector:4318")
+    }
+
+    @Test func theAlertWebhookIsASecretNeverShownEvenWhenWrong() throws {
+        let configuration = try Configuration.parse(["ALERT_WEBHOOK_URL": "https://hooks.example.com/T0/abc-secret"])
+        #expect(configuration.alertWebhookURL?.value == "https://hooks.example.com/T0/abc-secret")
+        #expect(!configuration.description.contains("abc-secret"))
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["ALERT_WEBHOOK_URL": "ftp://abc-secret@host"]) }
+        #expect(error?.problems == ["ALERT_WEBHOOK_URL: must be an http(s) URL"])
+    }
+
     @Test func productionRefusesTheMemoryDatabase() throws {
         let error = #expect(throws: ConfigurationError.self) {
-            try Configuration.parse(["APP_ENV": "production", "DATABASE_URL": "memory:", "JWT_SECRET": String(repeating: "k", count: 64)])
+            try Configuration.parse([
+                "APP_ENV": "production", "DATABASE_URL": "memory:", "JWT_SECRET": String(repeating: "k", count: 64), "METRICS_ENABLED": "false",
+            ])
         }
         #expect(error?.problems == ["DATABASE_URL: memory: loses every write on restart; not allowed in production"])
     }

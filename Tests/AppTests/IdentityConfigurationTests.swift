@@ -59,7 +59,7 @@ import Testing
         let error = #expect(throws: ConfigurationError.self) {
             try Configuration.parse([
                 "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside.sqlite", "JWT_SECRET": String(repeating: "x", count: 64),
-                "MAIL_URL": "memory:",
+                "MAIL_URL": "memory:", "METRICS_TOKEN": "scrape-token-0123456789",
             ])
         }
         #expect(error?.problems == ["MAIL_URL: memory: delivers nothing; not allowed in production"])

@@ -21,7 +21,7 @@ import Testing
     @Test func productionWithRedisLeavesJobsToTheWorkerProcessAndOffNeedsRedis() throws {
         let production = [
             "APP_ENV": "production", "DATABASE_URL": "postgres://app@db.internal/app", "JWT_SECRET": String(repeating: "s", count: 64),
-            "MAIL_URL": "file:/var/mail/portside", "PUBLIC_BASE_URL": "https://app.example.com",
+            "MAIL_URL": "file:/var/mail/portside", "PUBLIC_BASE_URL": "https://app.example.com", "METRICS_TOKEN": "scrape-token-0123456789",
         ]
         #expect(try Configuration.parse(production.merging(["REDIS_URL": "redis://cache.internal"]) { $1 }).workerMode == .off)
         #expect(try Configuration.parse(production).workerMode == .inline)

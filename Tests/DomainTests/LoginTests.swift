@@ -62,6 +62,20 @@ import Testing
         try await fixture.auth.login(email: .value(email), password: .value(password), origin: RequestOrigin(clientAddress: "203.0.113.9"))
     }
 
+    /// Sign-in looks any address up, trimmed and lower-cased, rather than holding it to the rule for new addresses:
+    /// accounts registered under an earlier, laxer rule (and autofill's trailing space) still get in.
+    @Test func signInLooksTheAddressUpWithoutTheRuleForNewAddresses() async throws {
+        let fixture = await IdentityFixture()
+        let registered = try await fixture.register("Ada", email: "ada@example.com")
+
+        let padded = try await login(fixture, "  ADA@example.com ", "Passw0rd!")
+        #expect(padded.user.id == registered.user.id)
+        // An address the rule for new ones refuses is not a validation error here, only an unknown account.
+        await #expect(throws: DomainError.unauthenticated) { try await login(fixture, "josé@bücher.de", "Passw0rd!") }
+        await #expect(throws: DomainError.self) { try await login(fixture, "   ", "Passw0rd!") }
+        try await fixture.auth.forgotPassword(email: .value(" José@Bücher.de "), origin: RequestOrigin())
+    }
+
     @Test func theRightPasswordSignsIn() async throws {
         let fixture = await IdentityFixture()
         let registered = try await fixture.register("Ada", email: "ada@example.com")

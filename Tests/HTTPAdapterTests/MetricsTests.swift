@@ -54,6 +54,21 @@ import Testing
         #expect(RequestMetrics.methodLabel(HTTPRequest.Method("X-\(UUID().uuidString)")!) == "OTHER")
     }
 
+    @Test func theErrorRateTotalsLeaveOutProbesAndScrapesAndOutliveTheSeries() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = RequestMetrics(factory: PrometheusMetricsFactory(registry: registry), recordsSeries: false)
+        var app = TestApp()
+        app.requestMetrics = metrics
+        try await app.test { client in
+            for _ in 0..<3 { _ = try await client.get("/api/v1/health/live") }
+            _ = try await client.get("/api/v1/examples")
+            _ = try await client.get("/api/v1/examples/not-a-uuid")
+        }
+        #expect(metrics.totals.answered == 2)
+        #expect(metrics.totals.serverErrors == 0)
+        #expect(!registry.emitToString().contains("portside_http_requests_total"))
+    }
+
     @Test func aConfiguredTokenIsRequiredAsABearerCredential() async throws {
         let token = "metrics-token-0123456789"
         try await Self.app(token: token).test { client in

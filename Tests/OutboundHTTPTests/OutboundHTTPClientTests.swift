@@ -12,6 +12,8 @@ final class ScriptedService: Sendable {
         case ok
         case status(Int)
         case slow(Duration)
+        /// 200 with a body of this many bytes.
+        case large(Int)
     }
 
     private let script = Mutex<[Answer]>([])
@@ -46,6 +48,8 @@ final class ScriptedService: Sendable {
         case .slow(let delay):
             try await Task.sleep(for: delay)
             return Response(status: .ok)
+        case .large(let size):
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: size)))
         }
     }
 }
@@ -154,6 +158,46 @@ final class ScriptedService: Sendable {
                 #expect(client.breakerState == .closed)
                 #expect(try await client.get(url).status == 200)
                 #expect(service.callCount == 6)
+            }
+        }
+    }
+
+    @Test func aLongAnswerIsCutToTheLimitAndIsNoFailure() async throws {
+        let service = ScriptedService()
+        service.answer([.large(200_000)])
+        var policy = Self.fast
+        policy.maximumResponseBytes = 1024
+        let limited = policy
+        try await service.run { url in
+            try await Self.withClient(limited) { client in
+                let response = try await client.get(url)
+                #expect(response.status == 200)
+                #expect(response.body.count == 1024)
+                #expect(service.callCount == 1)
+                #expect(client.breakerState == .closed)
+            }
+        }
+    }
+
+    /// Found in review: a half-open trial whose task was cancelled left the breaker refusing every call for good.
+    @Test func aCancelledTrialDoesNotHoldTheBreakerOpen() async throws {
+        let service = ScriptedService()
+        service.answer([], then: .status(503))
+        try await service.run { url in
+            try await Self.withClient { client in
+                await #expect(throws: OutboundHTTPClient.Failure.self) { try await client.get(url) }
+                #expect(client.breakerState == .open)
+                try await Task.sleep(for: .milliseconds(2100))
+                // The trial meets a service that does not answer, and its caller gives up.
+                service.answer([], then: .slow(.seconds(10)))
+                let trial = Task { try await client.get(url) }
+                while service.callCount < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                trial.cancel()
+                _ = await trial.result
+                // The next call is a trial of its own, and the recovered service closes the breaker.
+                service.answer([], then: .ok)
+                #expect(try await client.get(url).status == 200)
+                #expect(client.breakerState == .closed)
             }
         }
     }

@@ -92,6 +92,12 @@ extension Configuration {
             alertErrorWindow: reader.duration("ALERT_ERROR_WINDOW", default: "5m", minimum: .seconds(10)),
             alertErrorMinimumRequests: reader.integer("ALERT_ERROR_MIN_REQUESTS", default: 20, in: 1...Int(Int32.max))
         )
+        for key in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"] {
+            // swift-otel would stop the process for gRPC, which this build leaves out.
+            if let value = reader.string(key), !["http/protobuf", "http/json"].contains(value) {
+                reader.problem(key, "must be http/protobuf or http/json (got \"\(value)\")")
+            }
+        }
         if let token = configuration.metricsToken, token.value.count < 16 {
             reader.problem("METRICS_TOKEN", "must be at least 16 characters")
         }
@@ -126,6 +132,10 @@ extension Configuration {
             if (configuration.jwtSecret?.value.count ?? 0) < 64 { reader.problem("JWT_SECRET", "must be at least 64 characters in production") }
             if configuration.corsOrigins.contains("*") { reader.problem("CORS_ORIGINS", "must not contain * in production") }
             if configuration.mail == .memory { reader.problem("MAIL_URL", "memory: delivers nothing; not allowed in production") }
+            if configuration.metricsEnabled, configuration.metricsToken == nil {
+                // Metrics name every route and show the traffic: not for the whole internet to read.
+                reader.problem("METRICS_TOKEN", "must be set in production (or METRICS_ENABLED=false)")
+            }
         } else if let secret = configuration.jwtSecret, secret.value.count < 32 {
             reader.problem("JWT_SECRET", "must be at least 32 characters")
         }

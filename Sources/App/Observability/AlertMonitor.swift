@@ -64,12 +64,17 @@ struct AlertRules: Sendable {
             let answered = totals.answered - start.answered
             let errors = totals.serverErrors - start.errors
             let percent = answered > 0 ? Double(errors) * 100 / Double(answered) : 0
-            let crossed = answered >= minimumRequests && percent >= Double(errorRatePercent)
-            // Below the minimum volume the rate says nothing: an incident in progress stays open until traffic shows.
-            if crossed || answered >= minimumRequests || !firing.contains(.errorRate) {
+            let threshold = Double(errorRatePercent)
+            let summary = String(format: "%.1f%% of %d requests answered 5xx (threshold %d%%)", percent, answered, errorRatePercent)
+            if !firing.contains(.errorRate) {
                 alerts += transition(
-                    .errorRate, crossed: crossed, value: percent, threshold: Double(errorRatePercent),
-                    summary: String(format: "%.1f%% of %d requests answered 5xx (threshold %d%%)", percent, answered, errorRatePercent))
+                    .errorRate, crossed: answered >= minimumRequests && percent >= threshold, value: percent, threshold: threshold, summary: summary)
+            } else {
+                // It ends below half the threshold, so a rate hovering at it does not flap; or, with too little traffic
+                // to judge a rate, after a whole window without a single 5xx (an instance taken out of rotation).
+                let fullWindow = now - start.at >= errorWindow
+                let over = answered >= minimumRequests ? percent >= threshold / 2 : !(fullWindow && errors == 0)
+                alerts += transition(.errorRate, crossed: over, value: percent, threshold: threshold, summary: summary)
             }
         }
         return alerts
@@ -110,12 +115,20 @@ struct WebhookAlertSink: AlertSink {
         ]
         let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         // A repeat is harmless: the receiver de-duplicates by dedupKey and status.
-        _ = try await client.postJSON(Array(json), to: url, idempotent: true)
+        let response = try await client.postJSON(Array(json), to: url, idempotent: true)
+        guard (200..<300).contains(response.status) else { throw WebhookRefused(status: response.status) }
     }
 }
 
+/// The webhook answered, but not with 2xx (a revoked hook, a redirect): the alert was not delivered.
+struct WebhookRefused: Error, CustomStringConvertible {
+    let status: Int
+
+    var description: String { "the webhook answered \(status)" }
+}
+
 /// Reads the dead-letter size and this instance's request totals every `tick` and sends the alerts `AlertRules`
-/// decides on. A webhook that fails is logged; the incident's state still changes, so it is not sent again per tick.
+/// decides on. An alert the webhook did not take is sent again at the next tick, until it does.
 final class AlertMonitor: Service {
     private let queue: any JobQueue
     private let requests: RequestMetrics?
@@ -142,8 +155,9 @@ final class AlertMonitor: Service {
 
     func run() async throws {
         var rules = self.rules
+        var undelivered: [Alert.Kind: Alert] = [:]
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await check(&rules)
+            await check(&rules, undelivered: &undelivered)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
         }
         await close()
@@ -166,16 +180,22 @@ final class AlertMonitor: Service {
             rules: rules, queue: queue, requests: requests, clock: clock, sink: sink, logger: logger, close: { await client.shutdown() })
     }
 
-    func check(_ rules: inout AlertRules) async {
+    /// Evaluates one reading and delivers what it decided, with any alert an earlier tick failed to deliver (only the
+    /// latest of each kind: a "resolved" replaces the "firing" it ends), until the webhook takes it.
+    func check(_ rules: inout AlertRules, undelivered: inout [Alert.Kind: Alert]) async {
         let dead = (try? await queue.counts(now: clock.now()))?.values.reduce(0) { $0 + $1.dead }
         for alert in rules.evaluate(now: .now, deadJobs: dead, totals: requests?.totals) {
             let metadata: Logger.Metadata = ["alert": "\(alert.kind.rawValue)", "status": "\(alert.status.rawValue)", "summary": "\(alert.summary)"]
             if alert.status == .firing { logger.error("alert", metadata: metadata) } else { logger.notice("alert", metadata: metadata) }
-            guard let sink else { continue }
+            if sink != nil { undelivered[alert.kind] = alert }
+        }
+        guard let sink else { return }
+        for (kind, alert) in undelivered.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             do {
                 try await sink.send(alert)
+                undelivered[kind] = nil
             } catch {
-                logger.error("alert webhook failed", metadata: ["alert": "\(alert.kind.rawValue)", "error": "\(error)"])
+                logger.error("alert webhook failed; retrying next check", metadata: ["alert": "\(kind.rawValue)", "error": "\(error)"])
             }
         }
     }

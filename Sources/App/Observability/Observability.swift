@@ -21,8 +21,7 @@ final class Observability: Sendable {
     let factory: any MetricsFactory
     let requestMetrics: RequestMetrics
     let jobMetrics: JobMetrics
-    /// Flushes and stops the OTLP exporters on shutdown (nil without an endpoint).
-    let exporter: (any Service)?
+    private let exporters: [any Service]
     let tracing: Bool
     private let samplers = Mutex<[@Sendable () async -> Void]>([])
 
@@ -60,11 +59,22 @@ final class Observability: Sendable {
         }
         self.registry = registry
         self.factory = factory
-        self.requestMetrics = RequestMetrics(factory: factory)
+        self.requestMetrics = RequestMetrics(factory: factory, recordsSeries: configuration.metricsEnabled)
         self.jobMetrics = JobMetrics(factory: factory)
-        self.exporter = exporters.isEmpty ? nil : ExporterService(services: exporters)
+        self.exporters = exporters
         self.tracing = tracing
         addSampler(ProcessMetrics(factory: factory).sample)
+    }
+
+    /// The OTLP exporters, flushed and stopped on shutdown, with the state gauges read every 15 seconds for them,
+    /// since no scrape reads them (nil without an endpoint).
+    var exporter: (any Service)? {
+        exporters.isEmpty ? nil : ExporterService(services: exporters, sample: { await self.sample() })
+    }
+
+    /// Takes every reading.
+    func sample() async {
+        for sample in samplers.withLock({ $0 }) { await sample() }
     }
 
     /// Adds a reading taken before each scrape.
@@ -74,7 +84,7 @@ final class Observability: Sendable {
 
     /// Takes every reading, then renders the registry in Prometheus text format.
     func render() async -> String {
-        for sample in samplers.withLock({ $0 }) { await sample() }
+        await sample()
         return registry.emitToString()
     }
 
@@ -134,13 +144,21 @@ final class GaugeCache: Sendable {
     }
 }
 
-/// Runs the OTLP exporters' services together; on shutdown each flushes what it holds.
+/// Runs the OTLP exporters' services together, and the state readings on a timer; on shutdown each exporter flushes
+/// what it holds.
 struct ExporterService: Service {
     let services: [any Service]
+    let sample: @Sendable () async -> Void
 
     func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
             for service in services { group.addTask { try await service.run() } }
+            group.addTask {
+                while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                    await sample()
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(15)) }
+                }
+            }
         }
     }
 }

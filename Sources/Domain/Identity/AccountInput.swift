@@ -25,7 +25,7 @@ enum AccountInput {
         return nil
     }
 
-    /// The normalised (lower-cased) address, or the problem with it.
+    /// A new address (registration, a change, a new administrator), normalised (lower-cased), or the problem with it.
     static func email(_ field: Field<String>, name: String = "email", required: Bool, problems: inout [FieldError]) -> String? {
         switch field {
         case .absent:
@@ -35,6 +35,24 @@ enum AccountInput {
         case .value(let raw):
             if let email = normalisedEmail(raw) { return email }
             problems.append(FieldError(field: name, message: "\(name) must be a valid email address"))
+        }
+        return nil
+    }
+
+    /// An address to look an account up by (sign-in, a forgotten password): any non-blank text of at most 254 code
+    /// points, trimmed and lower-cased as addresses are stored. Not held to the rule for new addresses, so accounts
+    /// registered under an earlier, laxer rule can still sign in and reset their password; one that matches no
+    /// account is simply not found.
+    static func lookupEmail(_ field: Field<String>, problems: inout [FieldError]) -> String? {
+        switch field {
+        case .absent:
+            problems.append(FieldError(field: "email", message: "email is required"))
+        case .invalid(let message):
+            problems.append(FieldError(field: "email", message: message))
+        case .value(let raw):
+            let trimmed = raw.trimmingWhitespace()
+            if !trimmed.isEmpty, raw.unicodeScalars.count <= emailMaximumLength { return trimmed.lowercased() }
+            problems.append(FieldError(field: "email", message: "email must be an address of at most 254 characters"))
         }
         return nil
     }

@@ -5,7 +5,7 @@ extension AuthService {
     /// before answering, are the same either way: the worker looks the address up.
     public func forgotPassword(email raw: Field<String>, origin: RequestOrigin) async throws {
         var problems: [FieldError] = []
-        guard let email = AccountInput.email(raw, required: true, problems: &problems) else { throw DomainError.validation(problems) }
+        guard let email = AccountInput.lookupEmail(raw, problems: &problems) else { throw DomainError.validation(problems) }
         let now = deps.now()
         // Beyond the hourly allowance for this address the request is answered alike but sends nothing: nobody can
         // flood a mailbox or keep retiring its links.

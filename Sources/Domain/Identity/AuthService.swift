@@ -58,7 +58,7 @@ public struct AuthService: Sendable {
     /// after the same work (one password verification); a locked account is refused before its password is checked.
     public func login(email rawEmail: Field<String>, password rawPassword: Field<String>, origin: RequestOrigin) async throws -> Authentication {
         var problems: [FieldError] = []
-        let email = AccountInput.email(rawEmail, required: true, problems: &problems)
+        let email = AccountInput.lookupEmail(rawEmail, problems: &problems)
         let password = AccountInput.password(rawPassword, name: "password", policy: nil, problems: &problems)
         guard problems.isEmpty, let email, let password else { throw DomainError.validation(problems) }
 

@@ -7,16 +7,20 @@ import Synchronization
 /// number of series stays bounded whatever clients send: a method outside the standard ones counts as `OTHER`, a path
 /// no route matches as `NotFound`, and raw paths, ids and users never become labels.
 ///
-/// It also counts answers and 5xx answers since start, which the error-rate alert reads.
+/// It also counts answers and 5xx answers since start, which the error-rate alert reads, leaving out health probes
+/// and scrapes (their steady stream would dilute the rate and fill its minimum volume); those totals are kept even
+/// when the series are not (`METRICS_ENABLED=false`).
 public final class RequestMetrics: Sendable {
     private let factory: any MetricsFactory
+    private let recordsSeries: Bool
     private let inFlight: Meter
     private let series = Mutex<[SeriesKey: Series]>([:])
     private let answered = Atomic<Int>(0)
     private let serverErrors = Atomic<Int>(0)
 
-    public init(factory: any MetricsFactory) {
+    public init(factory: any MetricsFactory, recordsSeries: Bool = true) {
         self.factory = factory
+        self.recordsSeries = recordsSeries
         self.inFlight = Meter(label: "portside_http_requests_in_flight", factory: factory)
     }
 
@@ -26,13 +30,16 @@ public final class RequestMetrics: Sendable {
     }
 
     func started() {
-        inFlight.increment()
+        if recordsSeries { inFlight.increment() }
     }
 
     func finished(method: HTTPRequest.Method, route: String?, status: HTTPResponse.Status, elapsed: Duration) {
+        if !Self.isOperational(route) {
+            answered.add(1, ordering: .relaxed)
+            if status.code >= 500 { serverErrors.add(1, ordering: .relaxed) }
+        }
+        guard recordsSeries else { return }
         inFlight.decrement()
-        answered.add(1, ordering: .relaxed)
-        if status.code >= 500 { serverErrors.add(1, ordering: .relaxed) }
         let key = SeriesKey(method: Self.methodLabel(method), route: route ?? "NotFound", status: status.code)
         let series = self.series.withLock { all in
             if let known = all[key] { return known }
@@ -46,6 +53,12 @@ public final class RequestMetrics: Sendable {
         }
         series.count.increment()
         series.duration.record(duration: elapsed)
+    }
+
+    /// Health probes and metric scrapes: operators' traffic, not clients'.
+    static func isOperational(_ route: String?) -> Bool {
+        guard let route else { return false }
+        return route.hasPrefix("/api/v1/health") || route == "/metrics"
     }
 
     /// The label of `method`: itself when standard, `OTHER` otherwise.

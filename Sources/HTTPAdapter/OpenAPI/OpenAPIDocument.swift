@@ -1173,7 +1173,7 @@ enum OpenAPIDocument {
                 "type": "object",
                 "required": ["email", "password"],
                 "properties": {
-                  "email": { "$ref": "#/components/schemas/EmailInput" },
+                  "email": { "$ref": "#/components/schemas/EmailLookup" },
                   "password": { "$ref": "#/components/schemas/CurrentPassword" }
                 }
               },
@@ -1190,7 +1190,7 @@ enum OpenAPIDocument {
               "ForgotPasswordInput": {
                 "type": "object",
                 "required": ["email"],
-                "properties": { "email": { "$ref": "#/components/schemas/EmailInput" } }
+                "properties": { "email": { "$ref": "#/components/schemas/EmailLookup" } }
               },
               "ResetPasswordInput": {
                 "type": "object",
@@ -1242,6 +1242,10 @@ enum OpenAPIDocument {
               "ExampleDescription": {
                 "type": ["string", "null"], "maxLength": 2000, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
                 "description": "At most 2000 code points; no control characters other than tab, CR and LF; kept trimmed, and empty becomes null"
+              },
+              "EmailLookup": {
+                "type": "string", "minLength": 1, "maxLength": 254, "pattern": "\\S",
+                "description": "The address an account was registered with; trimmed and compared lower-cased. Any text is looked up: one that matches no account is not found"
               },
               "EmailInput": {
                 "type": "string", "format": "email", "maxLength": 254, "pattern": "^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
