@@ -201,7 +201,7 @@ for table in users sessions examples audit_events; do
 done
 
 # The copy must serve: production mode (which refuses a schema with pending migrations), a seeded password.
-if start_portside restored APP_ENV=production DATABASE_URL="$RESTORED_URL" MAIL_URL="file:$WORK/mail" \
+if start_portside restored APP_ENV=production METRICS_TOKEN="restore-check-metrics-token" DATABASE_URL="$RESTORED_URL" MAIL_URL="file:$WORK/mail" \
     JWT_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(48))')"; then
     access="$(call 200 POST /auth/login "{\"email\":\"ada@example.com\",\"password\":\"$PASSWORD\"}" | field data.tokens.accessToken)" \
         || FAILURES+=("a seeded account could not sign in on the restored database")

