@@ -44,11 +44,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // What every adapter shares for tracing: the trace context as string headers, for jobs and logs.
+        // What every adapter shares for telemetry: the trace context as string headers (for jobs and logs), client
+        // spans, and metric families.
         .target(
             name: "Telemetry",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings

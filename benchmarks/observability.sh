@@ -2,8 +2,9 @@
 # Measures what observability costs the release build on SQLite: GET /api/v1/health/live and
 # GET /api/v1/examples?limit=10 (1000 examples) with wrk, with metrics off (METRICS_ENABLED=false), with metrics on
 # and no exporter (what ships by default: no tracer is installed), and with metrics and tracing exported over OTLP
-# to a local collector that discards them, every trace kept (`traced`) or one in ten (`sampled`). The configurations take turns, ROUNDS times, on one seeded database, and
-# the medians are compared, since a shared machine drifts by more than the effect measured.
+# to a local collector that discards them, every trace kept (`traced`) or one in ten (`sampled`). The
+# configurations take turns, ROUNDS times, on one seeded database (benchmarks/seed.py), and the medians are
+# compared, since a shared machine drifts by more than the effect measured.
 #
 #   benchmarks/observability.sh
 #   ROUNDS=5 DURATION=20s benchmarks/observability.sh
@@ -70,17 +71,7 @@ stop() {
 
 say "seeding 1000 examples"
 start seed
-python3 - "$port" <<'PY'
-import json, sys, urllib.request
-port = sys.argv[1]
-def post(path, payload, headers={}):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json", **headers}, method="POST")
-    return json.load(urllib.request.urlopen(request))
-token = post("/api/v1/auth/register", {"name": "Bench", "email": "bench@example.com", "password": "Passw0rd!"})["data"]["tokens"]["accessToken"]
-for i in range(1000):
-    post("/api/v1/examples", {"name": f"Example {i}", "description": f"Seeded example number {i}"}, {"Authorization": f"Bearer {token}"})
-PY
+python3 "$PORTSIDE_ROOT/benchmarks/seed.py" "$port" >/dev/null
 stop
 
 configurations=(off metrics traced sampled)

@@ -58,23 +58,7 @@ for _ in $(seq 1 100); do
 done
 
 say "registering bench@example.com and sixteen login accounts, seeding 1000 examples"
-token="$(python3 - "$port" <<'PY'
-import json, sys, urllib.request
-port = sys.argv[1]
-def post(path, payload, headers={}):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json", **headers}, method="POST")
-    return json.load(urllib.request.urlopen(request))
-registered = post("/api/v1/auth/register", {"name": "Bench", "email": "bench@example.com", "password": "Passw0rd!"})
-token = registered["data"]["tokens"]["accessToken"]
-for i in range(16):
-    post("/api/v1/auth/register", {"name": f"Login {i}", "email": f"login{i}@example.com", "password": "Passw0rd!"})
-for i in range(1000):
-    post("/api/v1/examples", {"name": f"Example {i}", "description": f"Seeded example number {i} for the benchmark"},
-         {"Authorization": f"Bearer {token}"})
-print(token)
-PY
-)"
+token="$(python3 "$PORTSIDE_ROOT/benchmarks/seed.py" "$port" 16)"
 
 # CPU seconds the server has used so far (user + system), from /proc.
 server_cpu() {

@@ -10,7 +10,7 @@ struct OutboxPostgresRepository: OutboxRepository {
 
     func add(_ request: JobRequest, now: Date) async throws {
         let payload = try Self.json(request.payload)
-        let trace = try Self.json(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)
+        let trace = try Self.json(TraceHeaders.orCurrent(request.traceContext))
         try await executor.execute(
             """
             INSERT INTO outbox (id, queue, kind, payload, run_at, created_at, trace_context)

@@ -22,7 +22,7 @@ public struct RedisJobQueue: JobQueue {
     /// A request enqueued straight from a traced operation (not through the outbox) joins its trace too.
     public func enqueue(_ request: JobRequest, now: Date) async throws {
         let payload = try Self.json(request.payload)
-        let trace = try Self.json(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)
+        let trace = try Self.json(TraceHeaders.orCurrent(request.traceContext))
         try await client.run(
             Self.enqueue, keys: [],
             arguments: [

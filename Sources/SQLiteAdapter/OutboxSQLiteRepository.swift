@@ -22,7 +22,7 @@ struct OutboxSQLiteRepository: OutboxRepository {
             [
                 .uuid(request.id), .text(request.queue), .text(request.kind), .text(try OutboxPayload.encode(request.payload)),
                 request.runAt.map(SQLiteValue.date) ?? .null, .date(now),
-                .text(try OutboxPayload.encode(request.traceContext.isEmpty ? TraceHeaders.current() : request.traceContext)),
+                .text(try OutboxPayload.encode(TraceHeaders.orCurrent(request.traceContext))),
             ]
         )
     }

@@ -12,6 +12,12 @@ public enum TraceHeaders {
         return headers
     }
 
+    /// `headers` when they name a trace already, else the current span's: what a job stored from a traced operation
+    /// carries.
+    public static func orCurrent(_ headers: [String: String]) -> [String: String] {
+        headers.isEmpty ? current() : headers
+    }
+
     /// A context whose parent is the span `headers` name (the top level when they name none).
     public static func context(from headers: [String: String]) -> ServiceContext {
         var context = ServiceContext.topLevel

@@ -132,6 +132,15 @@ final class WebhookReceiver: Sendable {
         return ids
     }
 
+    /// A monitor of `queue`'s failed jobs posting to `url` through `client`, checking every 20 ms.
+    static func monitor(failedJobsThreshold: Int, queue: MemoryJobQueue, client: OutboundHTTPClient, url: String) -> AlertMonitor {
+        AlertMonitor(
+            rules: AlertRules(failedJobsThreshold: failedJobsThreshold, errorRatePercent: 5, errorWindow: .seconds(60), minimumRequests: 20),
+            queue: queue, requests: nil, clock: TestClock(),
+            sink: WebhookAlertSink(client: client, url: url, instance: "test-instance", clock: TestClock()),
+            tick: .milliseconds(20), logger: Logger(label: "alert-tests"), close: { await client.shutdown() })
+    }
+
     @Test func theWebhookGetsOneFiringAndOneResolvedMessagePerIncidentThroughAFailingDelivery() async throws {
         let receiver = WebhookReceiver()
         let queue = MemoryJobQueue()
@@ -143,11 +152,7 @@ final class WebhookReceiver: Sendable {
                 logger: Logger(label: "alert-tests"))
             // The first delivery meets a 503: the client's retry gets it through.
             receiver.fail(next: 1)
-            let monitor = AlertMonitor(
-                rules: AlertRules(failedJobsThreshold: 3, errorRatePercent: 5, errorWindow: .seconds(60), minimumRequests: 20),
-                queue: queue, requests: nil, clock: TestClock(),
-                sink: WebhookAlertSink(client: client, url: url, instance: "test-instance", clock: TestClock()),
-                tick: .milliseconds(20), logger: Logger(label: "alert-tests"), close: { await client.shutdown() })
+            let monitor = AlertWebhookTests.monitor(failedJobsThreshold: 3, queue: queue, client: client, url: url)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await monitor.run() }
                 try await eventually { receiver.received.count == 1 }
@@ -183,11 +188,7 @@ final class WebhookReceiver: Sendable {
             let client = OutboundHTTPClient(service: "alert webhook", logger: Logger(label: "alert-tests"))
             // 410 is not retried by the client (a client error is the caller's business): the monitor must retry.
             receiver.fail(next: 2, status: 410)
-            let monitor = AlertMonitor(
-                rules: AlertRules(failedJobsThreshold: 1, errorRatePercent: 5, errorWindow: .seconds(60), minimumRequests: 20),
-                queue: queue, requests: nil, clock: TestClock(),
-                sink: WebhookAlertSink(client: client, url: url, instance: "test-instance", clock: TestClock()),
-                tick: .milliseconds(20), logger: Logger(label: "alert-tests"), close: { await client.shutdown() })
+            let monitor = AlertWebhookTests.monitor(failedJobsThreshold: 1, queue: queue, client: client, url: url)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await monitor.run() }
                 try await eventually { receiver.received.count == 1 }

@@ -97,7 +97,9 @@ final class Observability: Sendable {
     /// queue leaves out empty queues, so every queue known or seen before is reported, at zero when it is empty:
     /// a drained queue's gauges fall back to zero instead of keeping their last value.
     func sampleQueues(_ queue: any JobQueue, known: [String], clock: any WallClock) {
-        let gauges = GaugeCache(label: "portside_jobs", factory: factory)
+        let gauges = MetricFamily<[String], CoreMetrics.Gauge> { [factory] labels in
+            CoreMetrics.Gauge(label: "portside_jobs", dimensions: [("queue", labels[0]), ("state", labels[1])], factory: factory)
+        }
         let seen = Mutex(Set(known))
         addSampler {
             guard let counts = try? await queue.counts(now: clock.now()) else { return }
@@ -107,10 +109,10 @@ final class Observability: Sendable {
             }
             for name in names {
                 let count = counts[name] ?? QueueCounts()
-                gauges.gauge([("queue", name), ("state", "waiting")]).record(count.waiting)
-                gauges.gauge([("queue", name), ("state", "delayed")]).record(count.delayed)
-                gauges.gauge([("queue", name), ("state", "active")]).record(count.active)
-                gauges.gauge([("queue", name), ("state", "dead")]).record(count.dead)
+                gauges[[name, "waiting"]].record(count.waiting)
+                gauges[[name, "delayed"]].record(count.delayed)
+                gauges[[name, "active"]].record(count.active)
+                gauges[[name, "dead"]].record(count.dead)
             }
         }
     }
@@ -119,28 +121,6 @@ final class Observability: Sendable {
     func sampleGauge(_ label: String, _ read: @escaping @Sendable () -> Int) {
         let gauge = CoreMetrics.Gauge(label: label, factory: factory)
         addSampler { gauge.record(read()) }
-    }
-}
-
-/// Gauges of one name, made once per label set.
-final class GaugeCache: Sendable {
-    private let label: String
-    private let factory: any MetricsFactory
-    private let gauges = Mutex<[[String]: CoreMetrics.Gauge]>([:])
-
-    init(label: String, factory: any MetricsFactory) {
-        self.label = label
-        self.factory = factory
-    }
-
-    func gauge(_ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
-        let key = dimensions.flatMap { [$0.0, $0.1] }
-        return gauges.withLock { all in
-            if let gauge = all[key] { return gauge }
-            let gauge = CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
-            all[key] = gauge
-            return gauge
-        }
     }
 }
 

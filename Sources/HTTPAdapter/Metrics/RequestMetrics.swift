@@ -1,7 +1,7 @@
 import CoreMetrics
 import HTTPTypes
-import Metrics
 import Synchronization
+import Telemetry
 
 /// Request counts, latencies and in-flight requests, labelled by method, route template and status only, so the
 /// number of series stays bounded whatever clients send: a method outside the standard ones counts as `OTHER`, a path
@@ -11,17 +11,20 @@ import Synchronization
 /// and scrapes (their steady stream would dilute the rate and fill its minimum volume); those totals are kept even
 /// when the series are not (`METRICS_ENABLED=false`).
 public final class RequestMetrics: Sendable {
-    private let factory: any MetricsFactory
     private let recordsSeries: Bool
     private let inFlight: Meter
-    private let series = Mutex<[SeriesKey: Series]>([:])
+    private let series: MetricFamily<SeriesKey, CountedDuration>
     private let answered = Atomic<Int>(0)
     private let serverErrors = Atomic<Int>(0)
 
     public init(factory: any MetricsFactory, recordsSeries: Bool = true) {
-        self.factory = factory
         self.recordsSeries = recordsSeries
         self.inFlight = Meter(label: "portside_http_requests_in_flight", factory: factory)
+        self.series = MetricFamily { key in
+            CountedDuration(
+                count: "portside_http_requests_total", duration: "portside_http_request_duration_seconds",
+                dimensions: [("method", key.method), ("route", key.route), ("status", String(key.status))], factory: factory)
+        }
     }
 
     /// Answers and 5xx answers since the process started.
@@ -40,19 +43,7 @@ public final class RequestMetrics: Sendable {
         }
         guard recordsSeries else { return }
         inFlight.decrement()
-        let key = SeriesKey(method: Self.methodLabel(method), route: route ?? "NotFound", status: status.code)
-        let series = self.series.withLock { all in
-            if let known = all[key] { return known }
-            let dimensions = [("method", key.method), ("route", key.route), ("status", String(key.status))]
-            let made = Series(
-                count: Counter(label: "portside_http_requests_total", dimensions: dimensions, factory: factory),
-                duration: Timer(label: "portside_http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            )
-            all[key] = made
-            return made
-        }
-        series.count.increment()
-        series.duration.record(duration: elapsed)
+        series[SeriesKey(method: Self.methodLabel(method), route: route ?? "NotFound", status: status.code)].record(elapsed)
     }
 
     /// Health probes and metric scrapes: operators' traffic, not clients'.
@@ -75,9 +66,4 @@ public final class RequestMetrics: Sendable {
         let status: Int
     }
 
-    private struct Series: @unchecked Sendable {
-        // Counter and Timer are classes whose handlers are Sendable; they carry no mutable state of their own.
-        let count: Counter
-        let duration: Timer
-    }
 }
