@@ -147,6 +147,7 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "Telemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -155,6 +156,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The pinned Swagger UI the docs page serves (scripts/vendor-swagger-ui.sh), copied beside the binary as
+            // portside_HTTPAdapter.resources and read by SwaggerUIAssets, never through Bundle.module.
+            resources: [.copy("Resources/swagger-ui")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -224,6 +228,7 @@ let package = Package(
                 "MemoryAdapters",
                 "Telemetry",
                 "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

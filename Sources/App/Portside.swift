@@ -269,6 +269,7 @@ public enum Portside {
             authRateLimitMax: configuration.authRateLimitMax,
             idleTimeout: configuration.idleTimeout,
             requestTimeout: configuration.requestTimeout,
+            docsEnabled: configuration.docsEnabled,
             docsAssetsURL: configuration.docsAssetsURL,
             version: version,
             passwordPolicy: identitySettings(configuration).passwordPolicy

@@ -58,8 +58,8 @@ public enum HTTPApplication {
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         DocsController(
-            assetsURL: settings.docsAssetsURL, production: settings.production,
-            document: OpenAPIDocument.json(passwordPolicy: settings.passwordPolicy)
+            enabled: settings.docsEnabled, assets: settings.swaggerUI, assetsURL: settings.docsAssetsURL,
+            production: settings.production, document: OpenAPIDocument.json(passwordPolicy: settings.passwordPolicy)
         ).register(on: router)
         if let endpoint = dependencies.metricsEndpoint { MetricsController(endpoint: endpoint).register(on: router) }
         allowedMethods.set(catalog.entries)
@@ -74,6 +74,9 @@ public enum HTTPApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let (router, _) = buildRouter(settings: settings, dependencies: dependencies)
+        if settings.docsEnabled, settings.docsAssetsURL == nil, settings.swaggerUI == nil {
+            logger.warning("the docs page cannot show Swagger UI: portside_HTTPAdapter.resources is not beside the executable")
+        }
         let requestTimeout = TimeAmount(settings.requestTimeout)
         return Application(
             router: router,

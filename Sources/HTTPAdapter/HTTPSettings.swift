@@ -18,8 +18,12 @@ public struct HTTPSettings: Sendable {
     public var idleTimeout: Duration
     /// A client must deliver each complete request within this time of the connection being ready for it.
     public var requestTimeout: Duration
-    /// Where the Swagger UI assets are loaded from.
-    public var docsAssetsURL: String
+    /// Whether the docs page, its assets and the `/` redirect are served (`/openapi.json` always is).
+    public var docsEnabled: Bool
+    /// The pinned Swagger UI files the docs page serves itself (nil: not installed beside the binary).
+    public var swaggerUI: SwaggerUIAssets?
+    /// An operator's own host for the Swagger UI files, used instead of the bundled ones (no integrity check).
+    public var docsAssetsURL: String?
     /// The build's version, shown by `/health`.
     public var version: String
     /// How long dependency checks are reused by `/health` and `/health/ready`, so probes cannot hammer them.
@@ -41,7 +45,9 @@ public struct HTTPSettings: Sendable {
         authRateLimitMax: Int = 10,
         idleTimeout: Duration = .seconds(30),
         requestTimeout: Duration = .seconds(30),
-        docsAssetsURL: String = "https://unpkg.com/swagger-ui-dist@5",
+        docsEnabled: Bool = true,
+        swaggerUI: SwaggerUIAssets? = .bundled,
+        docsAssetsURL: String? = nil,
         version: String = "0.0.0",
         healthCacheLifetime: Duration = .seconds(1),
         passwordPolicy: PasswordPolicy = PasswordPolicy(),
@@ -58,6 +64,8 @@ public struct HTTPSettings: Sendable {
         self.authRateLimitMax = authRateLimitMax
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
+        self.docsEnabled = docsEnabled
+        self.swaggerUI = swaggerUI
         self.docsAssetsURL = docsAssetsURL
         self.version = version
         self.healthCacheLifetime = healthCacheLifetime

@@ -87,6 +87,25 @@ import Testing
         #expect(short?.problems == ["METRICS_TOKEN: must be at least 16 characters"])
     }
 
+    @Test func theDocsAreOffByDefaultInProductionOnlyAndServeTheirOwnAssets() throws {
+        let production = [
+            "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite", "METRICS_ENABLED": "false",
+            "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt",
+        ]
+        #expect(try Configuration.parse(production).docsEnabled == false)
+        #expect(try Configuration.parse(production.merging(["DOCS_ENABLED": "true"]) { $1 }).docsEnabled)
+        #expect(try Configuration.parse([:]).docsEnabled)
+        #expect(try Configuration.parse(["APP_ENV": "test", "DOCS_ENABLED": "false"]).docsEnabled == false)
+        #expect(try Configuration.parse([:]).docsAssetsURL == nil)
+        let ownHost = try Configuration.parse(["DOCS_ASSETS_URL": "https://static.example.com/swagger/"])
+        #expect(ownHost.docsAssetsURL == "https://static.example.com/swagger")
+
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(["DOCS_ENABLED": "maybe", "DOCS_ASSETS_URL": "unpkg.com/swagger-ui-dist"])
+        }
+        #expect(error?.problems.map { String($0.prefix { $0 != ":" }) } == ["DOCS_ENABLED", "DOCS_ASSETS_URL"])
+    }
+
     @Test func anOTLPProtocolThisBuildCannotSpeakIsRefused() throws {
         let error = #expect(throws: ConfigurationError.self) {
             try Configuration.parse(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import HTTPAdapter
 import HTTPTypes
 import HummingbirdTesting
 import Testing
@@ -38,21 +39,36 @@ import Testing
         }
     }
 
-    @Test func theDocsPageLoadsSwaggerUIFromTheConfiguredAssets() async throws {
+    @Test func anOperatorsAssetsHostReplacesTheBundledFilesAndIsAllowedByThePolicy() async throws {
         var app = TestApp()
         app.settings.docsAssetsURL = "https://assets.example.org/swagger/"
         try await app.test { client in
             let response = try await client.get("/docs")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(response.text.contains("https://assets.example.org/swagger/swagger-ui-bundle.js"))
-            #expect(response.text.contains("https://assets.example.org/swagger/swagger-ui.css"))
+            #expect(response.text.contains("<script src=\"https://assets.example.org/swagger/swagger-ui-bundle.js\"></script>"))
+            #expect(response.text.contains("<link rel=\"stylesheet\" href=\"https://assets.example.org/swagger/swagger-ui.css\">"))
+            #expect(!response.text.contains("/api/v1/docs/assets/"))
             let policy = try #require(response.headers[.contentSecurityPolicy])
-            #expect(policy.contains("script-src 'self' https://assets.example.org"))
-            #expect(!policy.contains("script-src 'self' https://assets.example.org 'unsafe-inline'"))
+            #expect(policy.contains("script-src 'self' https://assets.example.org;"))
 
             let initializer = try await client.get("/api/v1/docs/swagger-initializer.js")
             #expect(initializer.text.contains("/api/v1/openapi.json"))
+        }
+    }
+
+    @Test func withTheDocsOffThePageItsAssetsAndTheRedirectAreNotFoundButTheDocumentIsServed() async throws {
+        let assets = try #require(SwaggerUIAssets.bundled)
+        var app = TestApp()
+        app.settings.docsEnabled = false
+        try await app.test { client in
+            for path in ["/", "/docs", "/api/v1/docs", "/api/v1/docs/swagger-initializer.js", assets.script.path, assets.stylesheet.path] {
+                let response = try await client.get(path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.object["success"] as? Bool == false, "\(path)")
+            }
+            #expect(try await client.get("/api/v1/openapi.json").status == .ok)
+            #expect(try await client.get("/openapi.json").status == .ok)
         }
     }
 

@@ -35,6 +35,30 @@ import Testing
         }
     }
 
+    /// The bundled Swagger UI files keep nosniff (a script must be served as one) and their own long cache lifetime.
+    @Test func theDocsAssetsCarryThemWithTheirOwnCacheLifetime() async throws {
+        let assets = try #require(SwaggerUIAssets.bundled)
+        try await TestApp().test { client in
+            for path in [assets.script.path, assets.stylesheet.path] {
+                let response = try await client.get(path)
+                for (name, value) in Self.expected {
+                    #expect(response.headers[HTTPField.Name(name)!] == value, "\(name) on \(path)")
+                }
+                #expect(response.headers[values: .cacheControl] == ["public, max-age=31536000, immutable"])
+            }
+        }
+    }
+
+    @Test func theDocsPagePolicyNamesNoThirdPartyOrigin() async throws {
+        try await TestApp().test { client in
+            let response = try await client.get("/api/v1/docs")
+            let policy = try #require(response.headers[.contentSecurityPolicy])
+            #expect(response.headers[values: .contentSecurityPolicy].count == 1)
+            #expect(!policy.contains("http:") && !policy.contains("https:") && !policy.contains("*"))
+            #expect(policy.contains("frame-ancestors 'none'"))
+        }
+    }
+
     @Test func productionAddsStrictTransportSecurity() async throws {
         var app = TestApp()
         app.settings.production = true

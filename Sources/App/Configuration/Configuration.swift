@@ -119,7 +119,10 @@ public struct Configuration: Sendable {
     public var shutdownTimeout: Duration
     public var shutdownDrainDelay: Duration
     public var migrationsDirectory: String
-    public var docsAssetsURL: String
+    /// Whether the docs page, its Swagger UI assets and the `/` redirect are served (`/openapi.json` always is).
+    public var docsEnabled: Bool
+    /// An operator's own host for the Swagger UI files instead of the bundled ones (nil: the binary serves its own).
+    public var docsAssetsURL: String?
     /// Whether metrics are recorded and `/metrics` served (off only to measure their cost, or where nothing scrapes).
     public var metricsEnabled: Bool
     /// The port of `portside worker`'s `/metrics` and `/health/live` (0: any free port).
