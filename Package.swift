@@ -150,10 +150,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The pinned Swagger UI the docs page serves (scripts/vendor-swagger-ui.sh), copied beside the binary as
@@ -236,7 +239,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CryptoAdapterTests",
-            dependencies: ["CryptoAdapters", "Domain", "TestSupport", .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: [
+                "CryptoAdapters", "Domain", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

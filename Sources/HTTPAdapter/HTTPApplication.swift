@@ -1,6 +1,7 @@
 import Domain
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -80,12 +81,18 @@ public enum HTTPApplication {
         let requestTimeout = TimeAmount(settings.requestTimeout)
         return Application(
             router: router,
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [RequestTimeoutHandler(timeout: requestTimeout)],
-                    idleTimeout: TimeAmount(settings.idleTimeout)
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(
+                    base: HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(
+                            additionalChannelHandlers: [RequestTimeoutHandler(timeout: requestTimeout)],
+                            idleTimeout: TimeAmount(settings.idleTimeout)
+                        )
+                    ),
+                    securityHeaders: SecurityHeadersMiddleware.fixedFields(production: settings.production)
                 )
-            ),
+            },
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger

@@ -75,12 +75,16 @@ extension SQLiteValue {
 
     /// A LIKE pattern (used with `ESCAPE '\'`) matching text that contains `term` literally: its wildcards are escaped.
     static func containing(_ term: String) -> SQLiteValue {
-        var escaped = "%"
-        for character in term {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
+        // By scalar, not by Character: `%` followed by a combining mark is one Character unequal to `%`, and its
+        // wildcard would slip through unescaped.
+        var escaped = String.UnicodeScalarView()
+        escaped.append("%")
+        for scalar in term.unicodeScalars {
+            if scalar == "\\" || scalar == "%" || scalar == "_" { escaped.append("\\") }
+            escaped.append(scalar)
         }
-        return .text(escaped + "%")
+        escaped.append("%")
+        return .text(String(escaped))
     }
 }
 

@@ -53,4 +53,21 @@ extension ExampleRepositoryContractTests {
             #expect(backslash.items.map(\.id) == [example(5).id])
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aWildcardCarryingACombiningMarkIsStillLiteral(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.examples.insert(example(1, name: "50%\u{301}b", at: 1))
+            try await store.examples.insert(example(2, name: "fifty percent\u{301}b", at: 2))
+            try await store.examples.insert(example(3, name: "snake_\u{301}x", at: 3))
+            try await store.examples.insert(example(4, name: "snakeY\u{301}x", at: 4))
+
+            // `%` and `_` followed by a combining mark are single Characters that are not `%` or `_`.
+            let percent = try await store.examples.list(search: "%\u{301}b", page: PageRequest(page: 1, limit: 10))
+            let underscore = try await store.examples.list(search: "_\u{301}x", page: PageRequest(page: 1, limit: 10))
+
+            #expect(percent.items.map(\.id) == [example(1).id])
+            #expect(underscore.items.map(\.id) == [example(3).id])
+        }
+    }
 }

@@ -129,6 +129,15 @@ import Testing
         #expect(error == .validation([FieldError(field: "search", message: "search must be at most 200 characters")]))
     }
 
+    @Test func aSearchOfOneCharacterWithThousandsOfCombiningMarksIsTooLong() async throws {
+        // One Character to Swift, 5,001 code points to a database pattern.
+        let term = "a" + String(repeating: "\u{301}", count: 5_000)
+        let error = await #expect(throws: DomainError.self) {
+            try await service.list(search: term, page: PageRequest(page: 1, limit: 10))
+        }
+        #expect(error == .validation([FieldError(field: "search", message: "search must be at most 200 characters")]))
+    }
+
     @Test(arguments: ["bad\u{0}name", "esc\u{1B}[31m", "del\u{7F}", "tab\tin name", "line\nbreak"])
     func controlCharactersInANameAreRejected(name: String) async throws {
         let error = await #expect(throws: DomainError.self) { try await service.create(ExampleDraft(name: .value(name)), by: owner) }

@@ -24,7 +24,8 @@ public struct ExampleService: Sendable {
     /// Lists live examples, newest first, optionally filtered by a substring of name or description.
     public func list(search: String?, page: PageRequest) async throws -> Page<Example> {
         let term = search?.trimmingWhitespace()
-        if let term, term.count > Self.searchMaxLength {
+        // Code points, not Characters: one Character may hold any number of combining marks.
+        if let term, term.unicodeScalars.count > Self.searchMaxLength {
             throw DomainError.validation([FieldError(field: "search", message: "search must be at most 200 characters")])
         }
         return try await repository.list(search: term?.isEmpty == false ? term : nil, page: page)

@@ -27,6 +27,20 @@ struct Authenticator: Sendable {
 extension AppRequestContext {
     /// Where this request came from, for sessions and the audit log.
     func origin(_ request: Request) -> RequestOrigin {
-        RequestOrigin(clientAddress: clientAddress, userAgent: request.headers[.userAgent], requestID: requestId)
+        RequestOrigin(clientAddress: clientAddress, userAgent: request.headers[.userAgent].map(Self.boundedUserAgent), requestID: requestId)
+    }
+
+    /// A client's User-Agent, kept to its first 512 bytes (whole scalars) before it reaches sessions and the audit
+    /// log: counted in Characters, one "character" of combining marks could carry the whole header.
+    static func boundedUserAgent(_ userAgent: String) -> String {
+        guard userAgent.utf8.count > 512 else { return userAgent }
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in userAgent.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= 512 else { break }
+            kept.append(scalar)
+        }
+        return String(kept)
     }
 }

@@ -37,10 +37,13 @@ struct BodyMiddleware: RouterMiddleware {
         HTTPProblem(status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes", headers: [.connection: "close"])
     }
 
-    /// `application/json` or any `application/*+json`, with or without parameters such as charset.
+    /// `application/json` or any `application/*+json`, with or without parameters such as charset. Any other
+    /// value, an empty one or one of separators only (`;`) included, is not JSON.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        // Not `split(...)[0]`: splitting an empty value or a lone `;` yields no pieces at all.
+        let end = contentType.firstIndex(of: ";") ?? contentType.endIndex
+        let mediaType = contentType[..<end].trimmingCharacters(in: .whitespaces).lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }

@@ -12,6 +12,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     private let fixed: HTTPFields
 
     init(production: Bool) {
+        fixed = Self.fixedFields(production: production)
+    }
+
+    /// The headers every answer carries, whatever its route (the HTTP/1 guard's own answers too).
+    static func fixedFields(production: Bool) -> HTTPFields {
         var fields: HTTPFields = [
             .xContentTypeOptions: "nosniff",
             .xFrameOptions: "DENY",
@@ -23,7 +28,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             .xDNSPrefetchControl: "off",
         ]
         if production { fields[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
-        fixed = fields
+        return fields
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -4,31 +4,14 @@ import Hummingbird
 import NIOCore
 
 /// A JSON value as the client sent it, so that handlers can tell a missing field from a null one and report a
-/// field of the wrong type by name.
-enum JSONValue: Decodable, Equatable {
+/// field of the wrong type by name. Read by `JSONParser`.
+enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
 }
 
 enum JSONBody {
@@ -39,26 +22,20 @@ enum JSONBody {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw HTTPProblem(status: .badRequest, message: "Malformed JSON in request body" + syntaxError(in: buffer))
+            value = try JSONParser.parse(buffer.readableBytesView)
+        } catch .duplicateKey(let key) {
+            throw HTTPProblem(
+                status: .badRequest,
+                message: "Duplicate key \"\(key)\" in request body",
+                errors: [FieldError(field: key, message: "\(key) must appear at most once")]
+            )
+        } catch .syntax(let reason, let offset) {
+            throw HTTPProblem(status: .badRequest, message: "Malformed JSON in request body: \(reason) at byte \(offset)")
         }
         guard case .object(let object) = value else {
             throw HTTPProblem(status: .badRequest, message: "Request body must be a JSON object")
         }
         return object
-    }
-
-    /// Where the JSON broke, in the parser's words (a position in the client's own input); only computed on
-    /// this failure path.
-    private static func syntaxError(in buffer: ByteBuffer) -> String {
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
-            return ""
-        } catch {
-            guard let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else { return "" }
-            return ": " + description
-        }
     }
 }
 
