@@ -53,9 +53,10 @@ public struct JWTAccessTokenService: AccessTokenService {
             return claims
         }
         // Pin the algorithm before anything else looks at the token. Tokens this service issued carry exactly the
-        // header it writes, so they skip parsing it; any other header is parsed and must still say HS256.
+        // header it writes, so they skip parsing it; any other header is parsed, must still say HS256, and may
+        // name no critical extension (RFC 7515 4.1.11: one the verifier does not understand makes the token invalid).
         let header = token.utf8.prefix { $0 != UInt8(ascii: ".") }
-        guard Self.issuedHeaders.contains(where: { header.elementsEqual($0.utf8) }) || Self.algorithm(of: token) == "HS256" else {
+        guard Self.issuedHeaders.contains(where: { header.elementsEqual($0.utf8) }) || Self.acceptsHeader(of: token) else {
             throw DomainError.unauthenticated
         }
         let payload: AccessPayload
@@ -69,6 +70,7 @@ public struct JWTAccessTokenService: AccessTokenService {
             payload.aud.value.contains(settings.audience),
             payload.exp.value > now,
             payload.iat.value <= now.addingTimeInterval(60),
+            payload.nbf.map({ $0.value <= now }) ?? true,
             let userID = UUID(uuidString: payload.sub.value),
             let sessionID = UUID(uuidString: payload.sid),
             let tokenID = UUID(uuidString: payload.jti.value)
@@ -82,15 +84,19 @@ public struct JWTAccessTokenService: AccessTokenService {
     /// writes the header from a dictionary, whose order differs from process to process).
     static let issuedHeaders = ["eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"]
 
-    /// The `alg` of the token's header, or nil when the header cannot be read.
-    static func algorithm(of token: String) -> String? {
+    /// Whether a header this service did not write may be verified: `alg` HS256, and no `crit`.
+    static func acceptsHeader(of token: String) -> Bool {
+        guard let header = header(of: token) else { return false }
+        return header["alg"] as? String == "HS256" && header["crit"] == nil
+    }
+
+    /// The token's header as a JSON object, or nil when it cannot be read.
+    static func header(of token: String) -> [String: Any]? {
         guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
         var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return object["alg"] as? String
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 }
 
@@ -106,9 +112,11 @@ struct AccessPayload: JWTPayload {
     var exp: ExpirationClaim
     var jti: IDClaim
     var tokenUse: String
+    /// Never written by `issue`; honoured when present (a token not valid before a time in the future is refused).
+    var nbf: NotBeforeClaim?
 
     enum CodingKeys: String, CodingKey {
-        case iss, aud, sub, sid, iat, exp, jti
+        case iss, aud, sub, sid, iat, exp, jti, nbf
         case tokenUse = "token_use"
     }
 

@@ -1,7 +1,8 @@
-import App
 import Foundation
 import Logging
 import Testing
+
+@testable import App
 
 @Suite struct ConfigurationTests {
     @Test func noConfigurationAtAllGivesTheDevelopmentDefaults() throws {
@@ -63,10 +64,43 @@ import Testing
         #expect(!problems.joined().contains(String(repeating: "s", count: 63)))
     }
 
+    @Test(arguments: [
+        (String(repeating: "k", count: 64), "JWT_SECRET: uses only 1 different characters: generate it, e.g. openssl rand -base64 48"),
+        (String(repeating: "0123456789abcdef", count: 4), "JWT_SECRET: repeats a pattern: generate it, e.g. openssl rand -base64 48"),
+        (
+            "GCTAAAGACAATTACATAACATACACGTCAGCACGAAACTTGTTGGCCCAGTGTGAATCGCTTAuvwxyz",
+            "JWT_SECRET: holds too little randomness: generate it, e.g. openssl rand -base64 48"
+        ),
+    ])
+    func productionRefusesASecretThatIsLongButGuessable(secret: String, problem: String) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse([
+                "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite", "METRICS_ENABLED": "false", "JWT_SECRET": secret,
+            ])
+        }
+        #expect(error?.problems == [problem])
+        let printed = error?.problems.joined(separator: "\n") ?? ""
+        #expect(printed.range(of: secret) == nil)
+    }
+
+    @Test func generatedSecretsPassTheStrengthCheck() throws {
+        // What `openssl rand -hex 32`, `-hex 48` and `-base64 48` produce: random bytes, in hex or base64.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let bytes = (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            let hex32 = bytes.prefix(32).map { String(format: "%02x", $0) }.joined()
+            let hex48 = bytes.map { String(format: "%02x", $0) }.joined()
+            let base64 = Data(bytes).base64EncodedString()
+            for secret in [hex32, hex48, base64] {
+                #expect(SecretStrength.weakness(of: secret) == nil, "\(secret)")
+            }
+        }
+    }
+
     @Test func aCompleteProductionConfigurationIsAccepted() throws {
         let configuration = try Configuration.parse([
             "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite",
-            "JWT_SECRET": String(repeating: "k", count: 64), "CORS_ORIGINS": "https://app.example.com",
+            "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt", "CORS_ORIGINS": "https://app.example.com",
             "METRICS_TOKEN": "scrape-token-0123456789",
         ])
 
@@ -78,7 +112,8 @@ import Testing
 
     @Test func productionNeedsAMetricsTokenUnlessMetricsAreOff() throws {
         let production = [
-            "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite", "JWT_SECRET": String(repeating: "k", count: 64),
+            "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite",
+            "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt",
         ]
         let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(production) }
         #expect(error?.problems == ["METRICS_TOKEN: must be set in production (or METRICS_ENABLED=false)"])
@@ -128,7 +163,8 @@ import Testing
     @Test func productionRefusesTheMemoryDatabase() throws {
         let error = #expect(throws: ConfigurationError.self) {
             try Configuration.parse([
-                "APP_ENV": "production", "DATABASE_URL": "memory:", "JWT_SECRET": String(repeating: "k", count: 64), "METRICS_ENABLED": "false",
+                "APP_ENV": "production", "DATABASE_URL": "memory:", "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt",
+                "METRICS_ENABLED": "false",
             ])
         }
         #expect(error?.problems == ["DATABASE_URL: memory: loses every write on restart; not allowed in production"])

@@ -20,7 +20,8 @@ import Testing
 
     @Test func productionWithRedisLeavesJobsToTheWorkerProcessAndOffNeedsRedis() throws {
         let production = [
-            "APP_ENV": "production", "DATABASE_URL": "postgres://app@db.internal/app", "JWT_SECRET": String(repeating: "s", count: 64),
+            "APP_ENV": "production", "DATABASE_URL": "postgres://app@db.internal/app",
+            "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt",
             "MAIL_URL": "file:/var/mail/portside", "PUBLIC_BASE_URL": "https://app.example.com", "METRICS_TOKEN": "scrape-token-0123456789",
         ]
         #expect(try Configuration.parse(production.merging(["REDIS_URL": "redis://cache.internal"]) { $1 }).workerMode == .off)
@@ -58,6 +59,21 @@ import Testing
         #expect(afterwards.allowed)
         #expect(shared.hits.withLock { $0 } == 1)
     }
+
+    @Test func failedSignInsAreThrottledInTheInstanceWhileRedisIsDown() async throws {
+        let shared = SwitchableStore()
+        let store = ResilientRateLimitStore(shared: shared, logger: .init(label: "test"))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let policy = ThrottlePolicy(freeFailures: 2, maximumWait: 60, forgetAfter: 3600)
+        shared.isDown.withLock { $0 = true }
+
+        var duringOutage: [ThrottleDecision] = []
+        for _ in 0..<3 { duringOutage.append(try await store.reserveAttempt(key: "k", policy: policy, now: now)) }
+        try await store.clearFailures(key: "k")
+
+        #expect(duringOutage == [.allowed, .allowed, .refused(until: now.addingTimeInterval(1))])
+        #expect(try await store.failures(key: "k", policy: policy, now: now) == ThrottleState())
+    }
 }
 
 /// A shared store that can be switched off, as Redis can go down.
@@ -70,5 +86,25 @@ private final class SwitchableStore: RateLimitStore {
         if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
         hits.withLock { $0 += 1 }
         return await counting.hit(key: key, limit: limit, window: window, now: now)
+    }
+
+    func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleDecision {
+        if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
+        return await counting.reserveAttempt(key: key, policy: policy, now: now)
+    }
+
+    func forgiveAttempt(key: String) async throws {
+        if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
+        await counting.forgiveAttempt(key: key)
+    }
+
+    func clearFailures(key: String) async throws {
+        if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
+        await counting.clearFailures(key: key)
+    }
+
+    func failures(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleState {
+        if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
+        return await counting.failures(key: key, policy: policy, now: now)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Foundation
 import JWTKit
@@ -34,7 +35,7 @@ import Testing
         #expect(claims.sessionID == session)
         #expect(claims.tokenID == tokenID)
         #expect(claims.expiresAt == now.addingTimeInterval(15 * 60))
-        #expect(JWTAccessTokenService.algorithm(of: token) == "HS256")
+        #expect(JWTAccessTokenService.header(of: token)?["alg"] as? String == "HS256")
     }
 
     @Test func anExpiredTokenIsRefused() async throws {
@@ -81,6 +82,40 @@ import Testing
         await #expect(throws: DomainError.unauthenticated) { try await service().verify(unsigned, now: now) }
     }
 
+    @Test func aTokenNotValidBeforeAFutureTimeIsRefusedUntilThen() async throws {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha256)
+        var claims = payload(tokenUse: "access")
+        claims.nbf = NotBeforeClaim(value: now.addingTimeInterval(300))
+        let early = try await keys.sign(claims)
+
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(early, now: now) }
+        #expect(try await service().verify(early, now: now.addingTimeInterval(300)).userID == user)
+    }
+
+    @Test(arguments: [#"["exp"]"#, #"["b64"]"#, "[]"])
+    func aTokenNamingACriticalHeaderExtensionIsRefused(crit: String) async throws {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha256)
+        let plain = try await keys.sign(payload(tokenUse: "access"))
+        // Signed with the right secret over a header carrying `crit`: only the header makes it unacceptable.
+        let header = Self.base64URL(#"{"alg":"HS256","typ":"JWT","crit":\#(crit)}"#)
+        let body = plain.split(separator: ".")[1]
+        let key = SymmetricKey(data: Data(Self.secret.utf8))
+        let signature = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(body)".utf8), using: key)
+        let critical = "\(header).\(body).\(Self.base64URL(Data(signature)))"
+
+        #expect(try await service().verify(plain, now: now).userID == user)
+        await #expect(throws: DomainError.unauthenticated) { try await service().verify(critical, now: now) }
+    }
+
+    static func base64URL(_ text: String) -> String { base64URL(Data(text.utf8)) }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     @Test(arguments: ["", "garbage", "a.b.c", "....."])
     func garbageIsRefused(token: String) async throws {
         await #expect(throws: DomainError.unauthenticated) { try await service().verify(token, now: now) }
@@ -97,7 +132,7 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: String])
             #expect(object == ["alg": "HS256", "typ": "JWT"])
         }
-        #expect(JWTAccessTokenService.algorithm(of: token) == "HS256")
+        #expect(JWTAccessTokenService.header(of: token)?["alg"] as? String == "HS256")
     }
 
     @Test func aVerifiedTokenStillExpiresAndATamperedCopyIsStillRefused() async throws {
