@@ -110,7 +110,14 @@ extension Portside {
             sessionMaximumLifetime: configuration.sessionMaxLifetime / .seconds(1),
             emailVerificationLifetime: configuration.emailVerificationTTL / .seconds(1),
             passwordResetLifetime: configuration.passwordResetTTL / .seconds(1),
-            lockout: LockoutPolicy(maximumAttempts: configuration.lockoutMaxAttempts, duration: configuration.lockoutDuration / .seconds(1)),
+            signInThrottle: SignInThrottle(
+                account: ThrottlePolicy(
+                    freeFailures: configuration.lockoutMaxAttempts, maximumWait: configuration.lockoutDuration / .seconds(1),
+                    forgetAfter: configuration.lockoutReset / .seconds(1)),
+                address: ThrottlePolicy(
+                    freeFailures: configuration.lockoutAddressMaxAttempts, maximumWait: configuration.lockoutDuration / .seconds(1),
+                    forgetAfter: configuration.lockoutReset / .seconds(1))
+            ),
             passwordPolicy: PasswordPolicy(
                 length: configuration.passwordMinLength...128,
                 requiresUppercase: configuration.passwordRequiresUppercase,

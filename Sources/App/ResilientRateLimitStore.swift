@@ -21,8 +21,50 @@ final class ResilientRateLimitStore: RateLimitStore {
     }
 
     func hit(key: String, limit: Int, window: TimeInterval, now: Date) async throws -> RateLimitDecision {
+        try await either(now: now) {
+            try await shared.hit(key: key, limit: limit, window: window, now: now)
+        } fallback: {
+            await fallback.hit(key: key, limit: limit, window: window, now: now)
+        }
+    }
+
+    func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleDecision {
+        try await either(now: now) {
+            try await shared.reserveAttempt(key: key, policy: policy, now: now)
+        } fallback: {
+            await fallback.reserveAttempt(key: key, policy: policy, now: now)
+        }
+    }
+
+    func forgiveAttempt(key: String) async throws {
+        try await either(now: Date()) {
+            try await shared.forgiveAttempt(key: key)
+        } fallback: {
+            await fallback.forgiveAttempt(key: key)
+        }
+    }
+
+    func clearFailures(key: String) async throws {
+        // Both: failures counted here during an outage must not outlive an unlock either.
+        await fallback.clearFailures(key: key)
+        try await either(now: Date()) {
+            try await shared.clearFailures(key: key)
+        } fallback: {
+        }
+    }
+
+    func failures(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleState {
+        try await either(now: now) {
+            try await shared.failures(key: key, policy: policy, now: now)
+        } fallback: {
+            await fallback.failures(key: key, policy: policy, now: now)
+        }
+    }
+
+    /// The shared store's answer, or the fallback's while the shared store is unavailable.
+    private func either<T>(now: Date, _ primary: () async throws -> T, fallback: () async -> T) async throws -> T {
         do {
-            return try await shared.hit(key: key, limit: limit, window: window, now: now)
+            return try await primary()
         } catch DomainError.unavailable(let dependency) {
             let due = lastWarning.withLock { last in
                 guard last.map({ now.timeIntervalSince($0) >= 60 }) ?? true else { return false }
@@ -30,7 +72,7 @@ final class ResilientRateLimitStore: RateLimitStore {
                 return true
             }
             if due { logger.warning("rate limits counted in this instance only while \(dependency) is unavailable") }
-            return await fallback.hit(key: key, limit: limit, window: window, now: now)
+            return await fallback()
         }
     }
 }

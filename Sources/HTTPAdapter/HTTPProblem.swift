@@ -53,13 +53,6 @@ enum ErrorMapping {
             Mapped(status: .unauthorized, message: "Invalid or missing credentials", errors: [], headers: [.wwwAuthenticate: "Bearer"])
         case .forbidden(let message):
             Mapped(status: .forbidden, message: message, errors: [], headers: [:])
-        case .locked(let seconds):
-            Mapped(
-                status: .init(code: 423, reasonPhrase: "Locked"),
-                message: "Account is temporarily locked after too many failed attempts",
-                errors: [],
-                headers: [.retryAfter: String(seconds)]
-            )
         case .rateLimited(let seconds):
             Mapped(
                 status: .tooManyRequests, message: "Too many requests, please try again later", errors: [], headers: [.retryAfter: String(seconds)])

@@ -1,14 +1,22 @@
 import Domain
 import Foundation
 
-/// `RateLimitStore` for one process: fixed windows counted in a dictionary that prunes itself.
+/// `RateLimitStore` for one process: fixed windows and failure throttles counted in dictionaries that prune themselves.
 public actor RateLimitMemoryStore: RateLimitStore {
     private struct Counter {
         var windowStart: Date
         var count: Int
+        var windowEnd: Date
+    }
+
+    private struct Failures {
+        var state: ThrottleState
+        /// When the failures are forgotten, if no other is counted meanwhile.
+        var forgottenAt: Date
     }
 
     private var counters: [String: Counter] = [:]
+    private var throttles: [String: Failures] = [:]
     private var hitsSincePrune = 0
     private let pruneEvery: Int
 
@@ -18,28 +26,53 @@ public actor RateLimitMemoryStore: RateLimitStore {
 
     public func hit(key: String, limit: Int, window: TimeInterval, now: Date) -> RateLimitDecision {
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
-        var counter = counters[key] ?? Counter(windowStart: windowStart, count: 0)
-        if counter.windowStart != windowStart {
-            counter = Counter(windowStart: windowStart, count: 0)
-        }
+        let fresh = Counter(windowStart: windowStart, count: 0, windowEnd: windowStart.addingTimeInterval(window))
+        var counter = counters[key] ?? fresh
+        if counter.windowStart != windowStart { counter = fresh }
         counter.count += 1
         counters[key] = counter
-        pruneIfDue(now: now, window: window)
+        pruneIfDue(now: now)
         return RateLimitDecision(
             allowed: counter.count <= limit,
             limit: limit,
             remaining: max(0, limit - counter.count),
-            resetAt: windowStart.addingTimeInterval(window)
+            resetAt: counter.windowEnd
         )
     }
 
-    /// Number of keys currently tracked (for tests of pruning).
-    public var trackedKeys: Int { counters.count }
+    public func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) -> ThrottleDecision {
+        var state = failures(key: key, policy: policy, now: now)
+        if let allowed = policy.nextAttempt(after: state, now: now) { return .refused(until: allowed) }
+        state.failures += 1
+        let last = max(now, state.lastFailureAt ?? now)
+        state.lastFailureAt = last
+        throttles[key] = Failures(state: state, forgottenAt: last.addingTimeInterval(policy.forgetAfter))
+        pruneIfDue(now: now)
+        return .allowed
+    }
 
-    private func pruneIfDue(now: Date, window: TimeInterval) {
+    public func forgiveAttempt(key: String) {
+        guard let entry = throttles[key], entry.state.failures > 0 else { return }
+        throttles[key]?.state.failures -= 1
+    }
+
+    public func clearFailures(key: String) {
+        throttles[key] = nil
+    }
+
+    public func failures(key: String, policy: ThrottlePolicy, now: Date) -> ThrottleState {
+        guard let entry = throttles[key], entry.forgottenAt > now else { return ThrottleState() }
+        return entry.state.current(policy, now: now)
+    }
+
+    /// Number of keys currently tracked (for tests of pruning).
+    public var trackedKeys: Int { counters.count + throttles.count }
+
+    private func pruneIfDue(now: Date) {
         hitsSincePrune += 1
         guard hitsSincePrune >= pruneEvery else { return }
         hitsSincePrune = 0
-        counters = counters.filter { $0.value.windowStart.addingTimeInterval(window) > now }
+        counters = counters.filter { $0.value.windowEnd > now }
+        throttles = throttles.filter { $0.value.forgottenAt > now }
     }
 }

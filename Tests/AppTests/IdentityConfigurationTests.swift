@@ -11,7 +11,9 @@ import Testing
         #expect(configuration.emailVerificationTTL == .seconds(86_400))
         #expect(configuration.passwordResetTTL == .seconds(3_600))
         #expect(configuration.lockoutMaxAttempts == 3)
-        #expect(configuration.lockoutDuration == .seconds(30 * 60))
+        #expect(configuration.lockoutAddressMaxAttempts == 20)
+        #expect(configuration.lockoutDuration == .seconds(15 * 60))
+        #expect(configuration.lockoutReset == .seconds(12 * 3600))
         #expect(configuration.argon2MemoryKiB == 19_456)
         #expect(configuration.argon2Iterations == 2)
         #expect(configuration.argon2Parallelism == 1)
@@ -24,11 +26,15 @@ import Testing
     @Test func identityKeysAreParsed() throws {
         let configuration = try Configuration.parse([
             "ACCESS_TOKEN_TTL": "5m", "LOCKOUT_MAX_ATTEMPTS": "5", "PASSWORD_REQUIRE_DIGIT": "false", "MAIL_URL": "file:/tmp/mail",
-            "REQUIRE_EMAIL_VERIFICATION": "0", "ARGON2_MEMORY_KIB": "65536", "WORKER_MODE": "INLINE",
+            "REQUIRE_EMAIL_VERIFICATION": "0", "ARGON2_MEMORY_KIB": "65536", "WORKER_MODE": "INLINE", "LOCKOUT_ADDRESS_MAX_ATTEMPTS": "50",
+            "LOCKOUT_DURATION": "1h", "LOCKOUT_RESET": "1d",
         ])
 
         #expect(configuration.accessTokenTTL == .seconds(300))
         #expect(configuration.lockoutMaxAttempts == 5)
+        #expect(configuration.lockoutAddressMaxAttempts == 50)
+        #expect(configuration.lockoutDuration == .seconds(3600))
+        #expect(configuration.lockoutReset == .seconds(86_400))
         #expect(!configuration.passwordRequiresDigit)
         #expect(configuration.mail == .file(directory: "/tmp/mail"))
         #expect(!configuration.requireEmailVerification)

@@ -7,7 +7,7 @@ import Testing
 @Suite struct AttackerTests {
     let origin = RequestOrigin(clientAddress: "203.0.113.66")
 
-    @Test func concurrentGuessesNeverCheckMorePasswordsThanTheLockAllows() async throws {
+    @Test func concurrentGuessesNeverCheckMorePasswordsThanTheThrottleAllows() async throws {
         let fixture = await IdentityFixture()
         try await fixture.register("Ada", email: "ada@example.com")
 
@@ -18,12 +18,12 @@ import Testing
         }
 
         #expect(fixture.hasher.counts.verifications == 3)
-        await #expect(throws: DomainError.self) {
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 1)) {
             try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
         }
     }
 
-    @Test func aBurstOfCorrectLoginsToOneAccountAllSucceedAndNeverLockIt() async throws {
+    @Test func aBurstOfCorrectLoginsToOneAccountAllSucceedAndCountsNoFailure() async throws {
         let fixture = await IdentityFixture()
         try await fixture.register("Ada", email: "ada@example.com")
         fixture.hasher.takeTime(verifying: .milliseconds(20))
@@ -43,12 +43,18 @@ import Testing
         }
 
         #expect(outcomes == Array(repeating: "signed in", count: 16))
-        let user = try #require(try await fixture.database.users.find(email: "ada@example.com"))
-        #expect(user.lockedUntil == nil)
-        #expect(user.failedLoginAttempts == 0)
+        // Every free failure is still there: three wrong passwords are answered 401, only the fourth must wait.
+        for _ in 0..<3 {
+            await #expect(throws: DomainError.unauthenticated) {
+                try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: origin)
+            }
+        }
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 1)) {
+            try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: origin)
+        }
     }
 
-    @Test func concurrentGuessesBesideCorrectLoginsStillCheckNoMoreThanTheLockAllows() async throws {
+    @Test func concurrentSlowGuessesStillCheckNoMoreThanTheThrottleAllows() async throws {
         let fixture = await IdentityFixture()
         try await fixture.register("Ada", email: "ada@example.com")
         fixture.hasher.takeTime(verifying: .milliseconds(5))
@@ -60,8 +66,9 @@ import Testing
         }
 
         #expect(fixture.hasher.counts.verifications == 3)
-        let user = try #require(try await fixture.database.users.find(email: "ada@example.com"))
-        #expect(user.lockedUntil != nil)
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 1)) {
+            try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
+        }
     }
 
     @Test func aPasswordResetCancelsAPendingEmailChangeAndItsLink() async throws {
@@ -163,20 +170,21 @@ import Testing
         #expect(failures.contains { $0.action == "admin.user_update" && $0.actorID == user.user.id && $0.detail == "forbidden" })
     }
 
-    @Test func aWrongCurrentPasswordIsAuditedAsAPasswordChangeAndCountsTowardsTheLock() async throws {
+    @Test func aWrongCurrentPasswordIsAuditedAsAPasswordChangeAndIsThrottled() async throws {
         let fixture = await IdentityFixture()
         let (principal, registered) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
-        for _ in 0..<2 {
+        for _ in 0..<3 {
             _ = try? await fixture.auth.changePassword(current: .value("Wrong1234"), new: .value("N3wPassword"), principal, origin: origin)
         }
 
-        await #expect(throws: DomainError.locked(retryAfterSeconds: 1800)) {
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 1)) {
             try await fixture.auth.changePassword(current: .value("Wrong1234"), new: .value("N3wPassword"), principal, origin: origin)
         }
         let events = try await fixture.database.auditLog.list(
             filter: AuditFilter(action: "auth.password_change"), page: PageRequest(page: 1, limit: 10))
-        #expect(events.items.filter { $0.outcome == .failure }.count == 3)
-        await #expect(throws: DomainError.unauthenticated) { try await fixture.auth.authenticate(accessToken: registered.tokens.accessToken) }
+        #expect(events.items.filter { $0.outcome == .failure }.count == 4)
+        #expect(fixture.hasher.counts.verifications == 3)
+        #expect(try await fixture.auth.authenticate(accessToken: registered.tokens.accessToken).user.id == principal.user.id)
     }
 }
 

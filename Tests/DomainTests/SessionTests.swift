@@ -153,18 +153,17 @@ import Testing
     }
 }
 
-@Suite struct RefreshDuringLockTests {
-    @Test func aLockedAccountCannotRefreshButKeepsItsTokenForLater() async throws {
+@Suite struct RefreshDuringGuessingTests {
+    @Test func anAccountWhoseSignInsAreThrottledStillRefreshes() async throws {
         let fixture = await IdentityFixture()
         let registered = try await fixture.register("Ada", email: "ada@example.com")
         for _ in 0..<3 { _ = try? await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: RequestOrigin()) }
-
-        await #expect(throws: DomainError.locked(retryAfterSeconds: 1800)) {
-            try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 1)) {
+            try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: RequestOrigin())
         }
-        fixture.clock.advance(by: 1801)
 
         let refreshed = try await fixture.auth.refresh(refreshToken: .value(registered.tokens.refreshToken), origin: RequestOrigin())
+
         #expect(try await fixture.auth.authenticate(accessToken: refreshed.accessToken).user.id == registered.user.id)
     }
 

@@ -119,16 +119,25 @@ import Testing
         try await fixture.register("Ada again", email: "ada@example.com")
     }
 
-    @Test func anAdministratorUnlocksALockedAccount() async throws {
+    @Test func administratorsSeeTheThrottleAndUnlockingForgetsTheFailures() async throws {
         let fixture = await IdentityFixture()
         let (admin, _) = try await fixture.verifiedUser("Root", email: "root@example.com", role: .admin)
         let ada = try await fixture.register("Ada", email: "ada@example.com")
         for _ in 0..<3 { _ = try? await fixture.auth.login(email: .value("ada@example.com"), password: .value("Wrong1234"), origin: origin) }
+        let id = ada.user.id.uuidString
 
-        let unlocked = try await fixture.users.unlock(id: ada.user.id.uuidString, admin, origin: origin)
+        let throttled = try await fixture.users.get(id: id, admin)
+        let listed = try await fixture.users.list(search: "ada@", role: nil, page: PageRequest(page: 1, limit: 10), admin).items
+        let unlocked = try await fixture.users.unlock(id: id, admin, origin: origin)
 
+        #expect(throttled.failedLoginAttempts == 3)
+        #expect(throttled.lockedUntil == fixture.clock.now().truncatedToMilliseconds.addingTimeInterval(1))
+        #expect(listed.map(\.failedLoginAttempts) == [3])
+        #expect(unlocked.failedLoginAttempts == 0)
         #expect(unlocked.lockedUntil == nil)
         _ = try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
+        let events = try await fixture.database.auditLog.list(filter: AuditFilter(action: "admin.user_unlock"), page: PageRequest(page: 1, limit: 10))
+        #expect(events.items.count == 1)
     }
 
     @Test func createAdministratorMakesAVerifiedAdmin() async throws {

@@ -83,17 +83,31 @@ extension [String: Any] {
         }
     }
 
-    @Test func aLockedAccountAnswers423WithRetryAfterEvenWithTheRightPassword() async throws {
-        try await TestApp().test { client in
-            _ = try await client.register("ada@example.com")
-            for _ in 0..<2 { _ = try await client.login("ada@example.com", "Wrong1234") }
+    @Test func repeatedWrongPasswordsAre429WithRetryAfterAlikeForRealAndUnknownAccounts() async throws {
+        try await TestApp().test { client, identity in
+            let ada = try await client.register("ada@example.com")
+            let bearer: HTTPFields = [.authorization: "Bearer \(try #require((ada["tokens"] as? [String: Any])?["accessToken"] as? String))"]
 
-            let locking = try await client.login("ada@example.com", "Wrong1234")
-            let locked = try await client.login("ada@example.com")
+            func answers(_ email: String) async throws -> [String] {
+                var seen: [String] = []
+                for step in 0..<6 {
+                    let response = try await client.login(email, "Wrong1234")
+                    seen.append("\(response.status.code) \(response.headers[.retryAfter] ?? "-")")
+                    if step == 3 { identity.clock.advance(by: 1) }
+                }
+                return seen
+            }
+            let real = try await answers("ada@example.com")
+            let unknown = try await answers("nobody@example.com")
+            let rightPassword = try await client.login("ada@example.com")
+            let me = try await client.get("/api/v1/users/me", headers: bearer)
 
-            #expect(locking.status.code == 423)
-            #expect(locked.status.code == 423)
-            #expect(locked.headers[.retryAfter] == "1800")
+            #expect(real == ["401 -", "401 -", "401 -", "429 1", "401 -", "429 2"])
+            #expect(unknown == real)
+            #expect(rightPassword.status == .tooManyRequests)
+            // Its last wrong password was two attempts' worth of waiting ago, of which one second has passed.
+            #expect(rightPassword.headers[.retryAfter] == "1")
+            #expect(me.status == .ok)
         }
     }
 
@@ -293,8 +307,11 @@ extension [String: Any] {
             #expect(login.headers[.retryAfter] == "1")
             #expect(login.object["message"] as? String == "Server busy, please retry")
             #expect(register.status == .serviceUnavailable)
-            let id = try #require(UUID(uuidString: (data["user"] as? [String: Any])?["id"] as? String ?? ""))
-            #expect(try await identity.database.users.find(id: id)?.failedLoginAttempts == 0)
+            let id = try #require((data["user"] as? [String: Any])?["id"] as? String)
+            identity.hasher.refuse(with: nil)
+            let admin = try await identity.bearer("root@example.com", role: .admin)
+            let shown = try await client.get("/api/v1/users/\(id)", headers: admin)
+            #expect((shown.object["data"] as? [String: Any])?["failedLoginAttempts"] as? Int == 0)
         }
     }
 }

@@ -92,12 +92,16 @@ import Testing
             let ada = try await client.register("ada@example.com")
             let id = try #require((ada["user"] as? [String: Any])?["id"] as? String)
             for _ in 0..<3 { _ = try await client.login("ada@example.com", "Wrong1234") }
-            #expect(try await client.login("ada@example.com").status.code == 423)
+            #expect(try await client.login("ada@example.com").status == .tooManyRequests)
+            let throttled = try await client.get("/api/v1/users/\(id)", headers: admin)
 
             let unlocked = try await client.execute(uri: "/api/v1/users/\(id)/unlock", method: .post, headers: admin)
 
+            #expect((throttled.object["data"] as? [String: Any])?["failedLoginAttempts"] as? Int == 3)
+            #expect((throttled.object["data"] as? [String: Any])?["lockedUntil"] is String)
             #expect(unlocked.status == .ok)
             #expect((unlocked.object["data"] as? [String: Any])?["lockedUntil"] is NSNull)
+            #expect((unlocked.object["data"] as? [String: Any])?["failedLoginAttempts"] as? Int == 0)
             #expect(try await client.login("ada@example.com").status == .ok)
         }
     }

@@ -27,8 +27,9 @@ public final class CountingPasswordHasher: PasswordHasher {
 
     public var counts: Counts { state.withLock { $0 } }
 
-    /// From now on every call throws `error` (as the real hasher does with `.overloaded` when its queue is full).
-    public func refuse(with error: DomainError) {
+    /// From now on every call throws `error` (as the real hasher does with `.overloaded` when its queue is full); nil
+    /// makes it work again.
+    public func refuse(with error: DomainError?) {
         refusal.withLock { $0 = error }
     }
 
@@ -73,7 +74,8 @@ public struct IdentityFixture: Sendable {
 
     public init(
         database: MemoryDatabase = MemoryDatabase(), clock: TestClock = TestClock(),
-        settings: IdentitySettings = IdentitySettings(publicBaseURL: "https://app.example.com")
+        settings: IdentitySettings = IdentitySettings(publicBaseURL: "https://app.example.com"),
+        rateLimits: any RateLimitStore = RateLimitMemoryStore()
     ) async {
         self.database = database
         self.clock = clock
@@ -81,7 +83,7 @@ public struct IdentityFixture: Sendable {
         dependencies = IdentityDependencies(
             users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens, auditLog: database.auditLog,
             unitOfWork: database, hasher: hasher, accessTokens: tokens, secrets: SecureTokenGenerator(), jobs: jobs, clock: clock,
-            ids: ids, rateLimits: RateLimitMemoryStore(), settings: settings, outbox: database.outbox
+            ids: ids, rateLimits: rateLimits, settings: settings, outbox: database.outbox
         )
     }
 

@@ -72,8 +72,14 @@ public struct Configuration: Sendable {
     public var sessionMaxLifetime: Duration
     public var emailVerificationTTL: Duration
     public var passwordResetTTL: Duration
+    /// Wrong passwords for one account (by email, known or not) before each further attempt has to wait.
     public var lockoutMaxAttempts: Int
+    /// Wrong passwords from one client address, whatever the accounts, before each further attempt has to wait.
+    public var lockoutAddressMaxAttempts: Int
+    /// The longest wait between attempts (the waits double from one second up to it).
     public var lockoutDuration: Duration
+    /// How long after the last wrong password the failures are forgotten.
+    public var lockoutReset: Duration
     public var authRateLimitMax: Int
     public var argon2MemoryKiB: Int
     public var argon2Iterations: Int

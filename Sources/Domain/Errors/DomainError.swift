@@ -25,9 +25,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case unauthenticated
     /// The caller may not do this; the message says why in terms the caller already knows.
     case forbidden(String)
-    /// The account is locked after too many failed logins; the caller may retry after the given number of seconds.
-    case locked(retryAfterSeconds: Int)
-    /// The caller asked for this too often; they may try again after the given number of seconds.
+    /// The caller asked for this too often (or made too many failed sign-ins); they may try again after the given number
+    /// of seconds.
     case rateLimited(retryAfterSeconds: Int)
     /// Too much work is queued (password hashing); the caller should retry after the given number of seconds.
     case overloaded(retryAfterSeconds: Int)

@@ -28,7 +28,7 @@ extension AuthService {
         let hash = try await deps.hasher.hash(password)
         let digest = deps.secrets.digest(of: token)
         let now = deps.now()
-        try await auditingInvalidToken(.resetPassword, origin: origin, now: now) {
+        let email = try await auditingInvalidToken(.resetPassword, origin: origin, now: now) {
             try await deps.unitOfWork.transaction { repositories in
                 // A link sent to an address the account no longer has does not work.
                 guard let used = try await repositories.oneTimeTokens.consume(digest: digest, purpose: .passwordReset, now: now),
@@ -37,9 +37,8 @@ extension AuthService {
                 else { throw Self.invalidToken }
                 user.passwordHash = hash
                 user.passwordChangedAt = now
-                // The reset proves control of the mailbox: it lifts a lock and, for that address, verifies it.
-                user.failedLoginAttempts = 0
-                user.lockedUntil = nil
+                // The reset proves control of the mailbox: it verifies that address (and below, ends the throttling of
+                // sign-ins to it).
                 if user.emailVerifiedAt == nil, used.email == user.email { user.emailVerifiedAt = now }
                 // Whoever asked for a pending email change may be who the reset is locking out: the change is dropped
                 // and its link stops working.
@@ -52,12 +51,14 @@ extension AuthService {
                 try await deps.audit(
                     .resetPassword, actor: user.id, origin: origin, detail: "\(ended) sessions ended", at: now, in: repositories.auditLog)
                 try await deps.send(.passwordChanged(userID: user.id), at: now, in: repositories)
+                return user.email
             }
         }
+        try await deps.clearSignInFailures(email: email)
     }
 
-    /// Changes the caller's password: the current one is required (and a wrong one counts towards the lock), and
-    /// every other session ends.
+    /// Changes the caller's password: the current one is required (and a wrong one is throttled like a wrong sign-in),
+    /// and every other session ends.
     public func changePassword(
         current rawCurrent: Field<String>, new rawNew: Field<String>, _ principal: Principal, origin: RequestOrigin
     ) async throws {
@@ -71,39 +72,28 @@ extension AuthService {
 
         let user = principal.user
         let now = deps.now()
-        // A wrong current password counts towards the lock, like a wrong login: a stolen access token must not
-        // become a way to guess the password.
-        try await deps.passwordChecks.run(user.id) {
-            try await reserveAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
-            let check = try await checkingReservedAttempt(userID: user.id) {
-                try await deps.hasher.verify(current, against: user.passwordHash)
-            }
-            guard check.matches else {
-                try await recordFailedAttempt(userID: user.id, action: .changePassword, origin: origin, now: now)
-                throw DomainError.validation([FieldError(field: "currentPassword", message: "currentPassword is incorrect")])
-            }
-            let hash = try await deps.hasher.hash(new)
-            try await deps.unitOfWork.transaction { repositories in
-                // The password checked must still be the stored one, and the caller's session still alive: a reset that
-                // happened meanwhile wins.
-                guard var stored = try await repositories.users.find(id: user.id), stored.passwordHash == user.passwordHash,
-                    let session = try await repositories.sessions.find(id: principal.sessionID), session.isAlive(at: now)
-                else { throw DomainError.unauthenticated }
-                stored.passwordHash = hash
-                stored.passwordChangedAt = now
-                stored.failedLoginAttempts = 0
-                stored.lockedUntil = nil
-                // A pending email change was asked for under the old password: it must be asked for again.
-                stored.pendingEmail = nil
-                stored.updatedAt = max(now, stored.updatedAt)
-                _ = try await repositories.users.update(stored)
-                _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
-                let ended = try await repositories.sessions.revokeAll(
-                    userID: user.id, except: principal.sessionID, at: now, reason: "password change")
-                try await deps.audit(
-                    .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
-                try await deps.send(.passwordChanged(userID: user.id), at: now, in: repositories)
-            }
+        // A wrong current password is throttled like a wrong login: a stolen access token must not become a way to
+        // guess the password.
+        try await verifyCurrentPassword(current, of: user, action: .changePassword, origin: origin, now: now)
+        let hash = try await deps.hasher.hash(new)
+        try await deps.unitOfWork.transaction { repositories in
+            // The password checked must still be the stored one, and the caller's session still alive: a reset that
+            // happened meanwhile wins.
+            guard var stored = try await repositories.users.find(id: user.id), stored.passwordHash == user.passwordHash,
+                let session = try await repositories.sessions.find(id: principal.sessionID), session.isAlive(at: now)
+            else { throw DomainError.unauthenticated }
+            stored.passwordHash = hash
+            stored.passwordChangedAt = now
+            // A pending email change was asked for under the old password: it must be asked for again.
+            stored.pendingEmail = nil
+            stored.updatedAt = max(now, stored.updatedAt)
+            _ = try await repositories.users.update(stored)
+            _ = try await repositories.oneTimeTokens.invalidate(userID: user.id, purpose: .emailVerification, at: now)
+            let ended = try await repositories.sessions.revokeAll(
+                userID: user.id, except: principal.sessionID, at: now, reason: "password change")
+            try await deps.audit(
+                .changePassword, actor: user.id, origin: origin, detail: "\(ended) other sessions ended", at: now, in: repositories.auditLog)
+            try await deps.send(.passwordChanged(userID: user.id), at: now, in: repositories)
         }
     }
 

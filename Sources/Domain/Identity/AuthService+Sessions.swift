@@ -19,12 +19,8 @@ extension AuthService {
             try await deps.audit(.refresh, actor: holder.userID, outcome: .failure, origin: origin, detail: "account unavailable", at: now)
             throw DomainError.unauthenticated
         }
-        // A locked account cannot refresh, but keeps its token for when the lock ends: locking someone out must
-        // not also sign them out.
-        if let lockedUntil = user.lockedUntil, lockedUntil > now {
-            try await deps.audit(.refresh, actor: user.id, outcome: .failure, origin: origin, detail: "account locked", at: now)
-            throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil))
-        }
+        // Failed sign-ins on the account (anyone's guesses) do not matter here: they throttle new sign-ins, never a
+        // session that already proved its password.
         let next = deps.secrets.makeToken()
         let nextDigest = deps.secrets.digest(of: next)
         let expiry = now.addingTimeInterval(deps.settings.refreshTokenLifetime)
@@ -107,13 +103,14 @@ extension AuthService {
         try await deps.audit(.endSession, actor: principal.user.id, target: id, origin: origin, at: now)
     }
 
-    /// The caller behind an access token. Besides the token itself, the session must be alive and the user active
-    /// and unlocked, so logout, revocation, password changes, locks and deletions take effect at once.
+    /// The caller behind an access token. Besides the token itself, the session must be alive and the user active, so
+    /// logout, revocation, password changes, disabling and deletions take effect at once. Failed sign-ins on the
+    /// account do not: someone else's guesses must not end the owner's sessions.
     public func authenticate(accessToken: String) async throws -> Principal {
         let now = deps.now()
         let claims = try await deps.accessTokens.verify(accessToken, now: now)
         guard let (session, user) = try await deps.sessions.find(sessionID: claims.sessionID, userID: claims.userID), session.isAlive(at: now),
-            user.isActive, !user.isLocked(at: now)
+            user.isActive
         else { throw DomainError.unauthenticated }
         return Principal(user: user, sessionID: session.id)
     }

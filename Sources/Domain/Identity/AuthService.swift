@@ -55,7 +55,8 @@ public struct AuthService: Sendable {
     }
 
     /// Signs in with email and password. An unknown or disabled account and a wrong password get the same answer
-    /// after the same work (one password verification); a locked account is refused before its password is checked.
+    /// after the same work (one password verification), and the same throttling: attempts are counted by email and
+    /// client address, known or not, and one that has to wait is refused with 429 before any password is checked.
     public func login(email rawEmail: Field<String>, password rawPassword: Field<String>, origin: RequestOrigin) async throws -> Authentication {
         var problems: [FieldError] = []
         let email = AccountInput.lookupEmail(rawEmail, problems: &problems)
@@ -64,112 +65,38 @@ public struct AuthService: Sendable {
 
         let now = deps.now()
         guard let user = try await deps.users.find(email: email), user.isActive else {
-            try await deps.hasher.verifyDummy(password)
+            _ = try await throttledCheck(email: email, actor: nil, action: .login, origin: origin, now: now) {
+                try await deps.hasher.verifyDummy(password)
+                return PasswordCheck(matches: false, needsRehash: false)
+            }
             try await deps.audit(.login, actor: nil, outcome: .failure, origin: origin, detail: "unknown or disabled account", at: now)
             throw DomainError.unauthenticated
         }
+        let check = try await throttledCheck(email: email, actor: user.id, action: .login, origin: origin, now: now) {
+            try await deps.hasher.verify(password, against: user.passwordHash)
+        }
+        guard check.matches else {
+            try await deps.audit(.login, actor: user.id, outcome: .failure, origin: origin, detail: "wrong password", at: now)
+            throw DomainError.unauthenticated
+        }
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
-        let signedIn = try await deps.passwordChecks.run(user.id) {
-            try await reserveAttempt(userID: user.id, action: .login, origin: origin, now: now)
-            let check = try await checkingReservedAttempt(userID: user.id) {
-                try await deps.hasher.verify(password, against: user.passwordHash)
-            }
-            guard check.matches else {
-                try await recordFailedAttempt(userID: user.id, action: .login, origin: origin, now: now)
-                throw DomainError.unauthenticated
-            }
-            let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
-            return try await deps.unitOfWork.transaction { repositories in
-                // Re-read under the transaction: the account may have changed while the password was being checked
-                // (another instance may have locked it), and a password that was replaced meanwhile (a reset) no
-                // longer signs in.
-                guard var current = try await repositories.users.find(id: user.id), current.isActive,
-                    current.passwordHash == user.passwordHash
-                else { throw DomainError.unauthenticated }
-                if let until = current.lockedUntil, until > now {
-                    throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: until))
-                }
-                current.failedLoginAttempts = 0
-                current.lockedUntil = nil
-                if let rehash { current.passwordHash = rehash }
+        let rehash = check.needsRehash ? try await deps.hasher.hash(password) : nil
+        let signedIn = try await deps.unitOfWork.transaction { repositories in
+            // Re-read under the transaction: the account may have been disabled while the password was being checked,
+            // and a password that was replaced meanwhile (a reset) no longer signs in.
+            guard var current = try await repositories.users.find(id: user.id), current.isActive,
+                current.passwordHash == user.passwordHash
+            else { throw DomainError.unauthenticated }
+            if let rehash {
+                current.passwordHash = rehash
                 current.updatedAt = max(now, current.updatedAt)
                 _ = try await repositories.users.update(current)
-                try await repositories.sessions.insert(session)
-                try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
-                return current
             }
+            try await repositories.sessions.insert(session)
+            try await deps.audit(.login, actor: user.id, origin: origin, at: now, in: repositories.auditLog)
+            return current
         }
         return Authentication(user: signedIn, tokens: try await tokens(for: session, refreshToken: refreshToken, now: now))
-    }
-
-    /// Counts a password attempt *before* the password is checked, so concurrent guesses cannot exceed the limit:
-    /// callers run it, the check and its outcome inside `deps.passwordChecks`, one account at a time in a process, so
-    /// the attempts in flight are at most one per instance and a burst of correct logins never counts towards a lock.
-    /// a locked account, or one whose unproven attempts already reach `LOCKOUT_MAX_ATTEMPTS`, is refused with 423
-    /// without checking any password (the latter locks it). A lock that has expired starts the count afresh. A
-    /// success resets the count; a failure keeps it (see `recordFailedAttempt`).
-    func reserveAttempt(userID: UUID, action: AuditAction, origin: RequestOrigin, now: Date) async throws {
-        let lockout = deps.settings.lockout
-        let lockedUntil: Date? = try await deps.unitOfWork.transaction { repositories in
-            guard var user = try await repositories.users.find(id: userID) else { throw DomainError.unauthenticated }
-            if let until = user.lockedUntil, until <= now {
-                user.lockedUntil = nil
-                user.failedLoginAttempts = 0
-            }
-            if let until = user.lockedUntil {
-                try await deps.audit(
-                    action, actor: userID, outcome: .failure, origin: origin, detail: "account locked", at: now, in: repositories.auditLog)
-                return until
-            }
-            if user.failedLoginAttempts >= lockout.maximumAttempts {
-                return try await lock(&user, origin: origin, now: now, in: repositories)
-            }
-            user.failedLoginAttempts += 1
-            user.updatedAt = max(now, user.updatedAt)
-            _ = try await repositories.users.update(user)
-            return nil
-        }
-        if let lockedUntil { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
-    }
-
-    /// Runs the password check of a reserved attempt; when the check itself fails (the hasher is overloaded), the
-    /// attempt is given back: no password was tried.
-    func checkingReservedAttempt(userID: UUID, _ check: () async throws -> PasswordCheck) async throws -> PasswordCheck {
-        do {
-            return try await check()
-        } catch {
-            try? await deps.unitOfWork.transaction { repositories in
-                guard var user = try await repositories.users.find(id: userID), user.lockedUntil == nil, user.failedLoginAttempts > 0 else { return }
-                user.failedLoginAttempts -= 1
-                _ = try await repositories.users.update(user)
-            }
-            throw error
-        }
-    }
-
-    /// Records a wrong password whose attempt `reserveAttempt` already counted; the attempt that reaches the limit
-    /// locks the account and is answered with 423.
-    func recordFailedAttempt(userID: UUID, action: AuditAction, origin: RequestOrigin, now: Date) async throws {
-        let lockout = deps.settings.lockout
-        let lockedUntil: Date? = try await deps.unitOfWork.transaction { repositories in
-            guard var user = try await repositories.users.find(id: userID) else { return nil }
-            try await deps.audit(
-                action, actor: userID, outcome: .failure, origin: origin, detail: "wrong password", at: now, in: repositories.auditLog)
-            guard user.lockedUntil == nil, user.failedLoginAttempts >= lockout.maximumAttempts else { return user.lockedUntil }
-            return try await lock(&user, origin: origin, now: now, in: repositories)
-        }
-        if let lockedUntil, lockedUntil > now { throw DomainError.locked(retryAfterSeconds: Self.seconds(from: now, to: lockedUntil)) }
-    }
-
-    /// Locks `user` for `LOCKOUT_DURATION` from `now`, starting the count afresh, and audits it; returns the end.
-    private func lock(_ user: inout User, origin: RequestOrigin, now: Date, in repositories: Repositories) async throws -> Date {
-        let until = now.addingTimeInterval(deps.settings.lockout.duration)
-        user.lockedUntil = until
-        user.failedLoginAttempts = 0
-        user.updatedAt = max(now, user.updatedAt)
-        _ = try await repositories.users.update(user)
-        try await deps.audit(.lock, actor: user.id, target: user.id, origin: origin, at: now, in: repositories.auditLog)
-        return until
     }
 
     /// A new session for `userID` and the refresh token that belongs to it.

@@ -20,8 +20,9 @@ public struct IdentityDependencies: Sendable {
     /// Where account emails are asked for, to be relayed to `jobs` (outside a transaction; inside one, the
     /// transaction's own outbox).
     public let outbox: any OutboxRepository
-    /// Password checks of one account run one at a time in this process (see `AuthService.checkingPassword`).
-    let passwordChecks = KeyedSerialQueue<UUID>()
+    /// Password checks of one account (by its throttle key) run one at a time in this process (see
+    /// `AuthService.throttledCheck`).
+    let passwordChecks = KeyedSerialQueue<String>()
 
     public init(
         users: any UserRepository, sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, auditLog: any AuditLog,
@@ -83,7 +84,6 @@ public struct IdentityDependencies: Sendable {
 public enum AuditAction: String, Sendable, CaseIterable {
     case register = "auth.register"
     case login = "auth.login"
-    case lock = "auth.lock"
     case refresh = "auth.refresh"
     case refreshReuse = "auth.refresh_reuse"
     case logout = "auth.logout"

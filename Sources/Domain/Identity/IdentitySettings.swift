@@ -1,17 +1,6 @@
 import Foundation
 
-/// How many failed logins lock an account, and for how long.
-public struct LockoutPolicy: Sendable, Equatable {
-    public var maximumAttempts: Int
-    public var duration: TimeInterval
-
-    public init(maximumAttempts: Int = 3, duration: TimeInterval = 30 * 60) {
-        self.maximumAttempts = maximumAttempts
-        self.duration = duration
-    }
-}
-
-/// The identity rules a deployment may tune: lifetimes, lockout, password policy and where email links point.
+/// The identity rules a deployment may tune: lifetimes, sign-in throttling, password policy and where email links point.
 public struct IdentitySettings: Sendable, Equatable {
     /// A refresh token expires this long after it was issued (each rotation issues a new one).
     public var refreshTokenLifetime: TimeInterval
@@ -19,7 +8,7 @@ public struct IdentitySettings: Sendable, Equatable {
     public var sessionMaximumLifetime: TimeInterval
     public var emailVerificationLifetime: TimeInterval
     public var passwordResetLifetime: TimeInterval
-    public var lockout: LockoutPolicy
+    public var signInThrottle: SignInThrottle
     public var passwordPolicy: PasswordPolicy
     /// How many reset or verification emails one account may be sent per hour, whoever asks.
     public var accountEmailsPerHour: Int
@@ -33,7 +22,7 @@ public struct IdentitySettings: Sendable, Equatable {
         sessionMaximumLifetime: TimeInterval = 30 * 86_400,
         emailVerificationLifetime: TimeInterval = 86_400,
         passwordResetLifetime: TimeInterval = 3_600,
-        lockout: LockoutPolicy = LockoutPolicy(),
+        signInThrottle: SignInThrottle = SignInThrottle(),
         passwordPolicy: PasswordPolicy = PasswordPolicy(),
         accountEmailsPerHour: Int = 5,
         requireVerifiedEmail: Bool = true,
@@ -43,7 +32,7 @@ public struct IdentitySettings: Sendable, Equatable {
         self.sessionMaximumLifetime = sessionMaximumLifetime
         self.emailVerificationLifetime = emailVerificationLifetime
         self.passwordResetLifetime = passwordResetLifetime
-        self.lockout = lockout
+        self.signInThrottle = signInThrottle
         self.passwordPolicy = passwordPolicy
         self.accountEmailsPerHour = accountEmailsPerHour
         self.requireVerifiedEmail = requireVerifiedEmail
@@ -64,7 +53,7 @@ public struct RequestOrigin: Sendable, Equatable {
     }
 }
 
-/// The authenticated caller: an active, unlocked user in a live session.
+/// The authenticated caller: an active user in a live session.
 public struct Principal: Sendable, Equatable {
     public let user: User
     public let sessionID: UUID

@@ -13,9 +13,10 @@ public struct User: Sendable, Equatable, Identifiable {
     public var emailVerifiedAt: Date?
     /// False when an administrator has disabled the account.
     public var isActive: Bool
-    /// Consecutive failed logins since the last success or the last lock.
+    /// Failed sign-ins remembered by the throttle (`SignInThrottle`), filled in for administrators' views; the stored
+    /// column is no longer written.
     public var failedLoginAttempts: Int
-    /// While in the future, logins are refused before any password is checked.
+    /// Until when the next sign-in attempt has to wait, filled in from the throttle like `failedLoginAttempts`.
     public var lockedUntil: Date?
     public var passwordChangedAt: Date
     public let createdAt: Date
@@ -42,12 +43,6 @@ public struct User: Sendable, Equatable, Identifiable {
     }
 
     public var emailVerified: Bool { emailVerifiedAt != nil }
-
-    /// Whether the account is locked at `now`.
-    public func isLocked(at now: Date) -> Bool {
-        guard let lockedUntil else { return false }
-        return lockedUntil > now
-    }
 }
 
 /// Stores accounts. Deleted accounts are kept (soft delete) but no method returns them, and their email is free

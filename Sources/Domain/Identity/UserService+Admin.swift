@@ -28,14 +28,18 @@ extension UserService {
             if role == nil { problems.append(FieldError(field: "role", message: "role must be one of user, admin")) }
         }
         guard problems.isEmpty else { throw DomainError.validation(problems) }
-        return try await deps.users.list(search: term?.isEmpty == false ? term : nil, role: role, page: page)
+        let listed = try await deps.users.list(search: term?.isEmpty == false ? term : nil, role: role, page: page)
+        let now = deps.now()
+        var shown: [User] = []
+        for user in listed.items { shown.append(try await deps.withSignInFailures(user, now: now)) }
+        return Page(items: shown, total: listed.total, request: listed.request)
     }
 
     /// One live account.
     public func get(id raw: String, _ principal: Principal) async throws -> User {
         try principal.require(.manageUsers)
         guard let id = UUID(uuidString: raw), let user = try await deps.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
-        return user
+        return try await deps.withSignInFailures(user, now: deps.now())
     }
 
     /// Changes an account's name, role or active flag. Disabling ends its sessions at once. Administrators cannot
@@ -112,20 +116,15 @@ extension UserService {
         }
     }
 
-    /// Lifts a lock and clears the failed-login count.
+    /// Forgets the account's failed sign-ins, so its next attempt need not wait (the throttle of the client address
+    /// the guesses came from stays).
     public func unlock(id raw: String, _ principal: Principal, origin: RequestOrigin) async throws -> User {
         try await require(.manageUsers, principal, for: .unlockUser, target: raw, origin: origin)
-        guard let id = UUID(uuidString: raw) else { throw DomainError.notFound(resource: "User") }
+        guard let id = UUID(uuidString: raw), let user = try await deps.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
         let now = deps.now()
-        return try await deps.unitOfWork.transaction { repositories in
-            guard var user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
-            user.lockedUntil = nil
-            user.failedLoginAttempts = 0
-            user.updatedAt = max(now, user.updatedAt)
-            _ = try await repositories.users.update(user)
-            try await deps.audit(.unlockUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
-            return user
-        }
+        try await deps.clearSignInFailures(email: user.email)
+        try await deps.audit(.unlockUser, actor: principal.user.id, target: id, origin: origin, at: now)
+        return try await deps.withSignInFailures(user, now: now)
     }
 
     /// Throws `.forbidden` unless the caller may do this, and audits the refused attempt.

@@ -19,8 +19,17 @@ public struct RateLimitDecision: Sendable, Equatable {
     }
 }
 
-/// Counts requests per key in fixed windows; shared between instances when its adapter is.
+/// Counts requests per key in fixed windows, and failures per key with growing waits (`ThrottlePolicy`); shared
+/// between instances when its adapter is.
 public protocol RateLimitStore: Sendable {
     /// Counts one hit for `key` in the window containing `now` and says whether it is within `limit`.
     func hit(key: String, limit: Int, window: TimeInterval, now: Date) async throws -> RateLimitDecision
+    /// Takes one attempt for `key` when `policy` allows one at `now`, counting it as a failure in the same step.
+    func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleDecision
+    /// Gives back one attempt that `reserveAttempt` took and that did not fail.
+    func forgiveAttempt(key: String) async throws
+    /// Forgets every failure counted for `key`.
+    func clearFailures(key: String) async throws
+    /// Reads the failures counted for `key` without counting anything.
+    func failures(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleState
 }
