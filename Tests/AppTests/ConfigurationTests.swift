@@ -97,6 +97,12 @@ import Testing
         }
     }
 
+    @Test func propagatorsTheTracerWouldStopTheProcessForAreRefused() throws {
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["OTEL_PROPAGATORS": "tracecontext, baggage,b3"]) }
+        #expect(error?.problems == ["OTEL_PROPAGATORS: only tracecontext (or none) is supported (got baggage, b3)"])
+        #expect(try Configuration.parse(["OTEL_PROPAGATORS": "tracecontext"]).otlpEndpoint == nil)
+    }
+
     @Test func aCompleteProductionConfigurationIsAccepted() throws {
         let configuration = try Configuration.parse([
             "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside/db.sqlite",

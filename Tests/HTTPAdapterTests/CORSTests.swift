@@ -24,6 +24,20 @@ import Testing
         }
     }
 
+    @Test func anOriginSentTwiceIsNeverEchoedEvenWhenAnyOriginIsAllowed() async throws {
+        var app = TestApp()
+        app.settings.corsOrigins = ["*"]
+        try await app.test { client in
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .origin, value: "https://a.example.com"))
+            headers.append(HTTPField(name: .origin, value: "https://b.example.com"))
+            let twice = try await client.get("/api/v1/examples", headers: headers)
+            let once = try await client.get("/api/v1/examples", headers: [.origin: "https://a.example.com"])
+            #expect(twice.headers[.accessControlAllowOrigin] == nil)
+            #expect(once.headers[.accessControlAllowOrigin] == "https://a.example.com")
+        }
+    }
+
     @Test func errorAnswersToAnAllowedOriginAreReadable() async throws {
         try await TestApp().test { client in
             let response = try await client.get("/api/v1/examples/missing", headers: [.origin: allowed])

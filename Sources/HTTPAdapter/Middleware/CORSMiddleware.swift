@@ -12,8 +12,9 @@ struct CORSPolicy: Sendable {
         allowedOrigins = Set(origins.filter { $0 != "*" })
     }
 
+    /// An `Origin` sent twice arrives joined by a comma: it names no one origin, so it is never echoed back.
     func allows(_ origin: String) -> Bool {
-        allowsAnyOrigin || allowedOrigins.contains(origin)
+        allowedOrigins.contains(origin) || (allowsAnyOrigin && !origin.contains(",") && !origin.isEmpty)
     }
 }
 
