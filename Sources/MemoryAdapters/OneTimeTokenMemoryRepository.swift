@@ -32,6 +32,19 @@ public struct OneTimeTokenMemoryRepository: OneTimeTokenRepository {
         }
     }
 
+    public func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, createdSince since: Date, at date: Date) async throws -> Int {
+        try await access.write { tables in
+            let unused = tables.oneTimeTokens.values.filter {
+                $0.userID == userID && $0.purpose == purpose && $0.usedAt == nil && $0.createdAt >= since
+            }
+            for var token in unused {
+                token.usedAt = date
+                tables.oneTimeTokens[token.digest] = token
+            }
+            return unused.count
+        }
+    }
+
     public func purge(expiredBefore date: Date) async throws -> Int {
         try await access.write { tables in
             let expired = tables.oneTimeTokens.values.filter { $0.expiresAt < date }.map(\.digest)

@@ -35,6 +35,15 @@ struct OneTimeTokenPostgresRepository: OneTimeTokenRepository {
         )
     }
 
+    func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, createdSince since: Date, at date: Date) async throws -> Int {
+        try await executor.execute(
+            """
+            UPDATE one_time_tokens SET used_at = \(time: date)
+            WHERE user_id = \(userID) AND purpose = \(text: purpose.rawValue) AND created_at >= \(time: since) AND used_at IS NULL
+            """
+        )
+    }
+
     func purge(expiredBefore date: Date) async throws -> Int {
         try await executor.execute("DELETE FROM one_time_tokens WHERE expires_at < \(time: date)")
     }

@@ -17,6 +17,9 @@ struct OneTimeTokenSQLiteRepository: OneTimeTokenRepository {
             RETURNING digest, purpose, user_id, email, created_at, expires_at, used_at
             """
         static let invalidate = "UPDATE one_time_tokens SET used_at = ?3 WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL"
+        static let invalidateSince = """
+            UPDATE one_time_tokens SET used_at = ?4 WHERE user_id = ?1 AND purpose = ?2 AND created_at >= ?3 AND used_at IS NULL
+            """
         static let purge = "DELETE FROM one_time_tokens WHERE expires_at < ?1"
     }
 
@@ -39,6 +42,10 @@ struct OneTimeTokenSQLiteRepository: OneTimeTokenRepository {
 
     func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, at date: Date) async throws -> Int {
         try await executor.execute(SQL.invalidate, [.uuid(userID), .text(purpose.rawValue), .date(date)])
+    }
+
+    func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, createdSince since: Date, at date: Date) async throws -> Int {
+        try await executor.execute(SQL.invalidateSince, [.uuid(userID), .text(purpose.rawValue), .date(since), .date(date)])
     }
 
     func purge(expiredBefore date: Date) async throws -> Int {

@@ -79,6 +79,33 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func invalidateCreatedSinceSparesOlderTokensOtherPurposesAndOtherUsers(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await insertUsers(1, 2, into: store)
+            func token(_ digest: String, of owner: UUID, createdAt: Int64, purpose: OneTimeTokenPurpose = .emailChangeCancel) -> OneTimeToken {
+                OneTimeToken(
+                    digest: digest, purpose: purpose, userID: owner, email: "user@example.com", createdAt: ms(createdAt),
+                    expiresAt: ms(10_000))
+            }
+            try await store.oneTimeTokens.insert(token("before", of: uuid(1), createdAt: 499))
+            try await store.oneTimeTokens.insert(token("at", of: uuid(1), createdAt: 500))
+            try await store.oneTimeTokens.insert(token("after", of: uuid(1), createdAt: 600))
+            try await store.oneTimeTokens.insert(token("other-purpose", of: uuid(1), createdAt: 600, purpose: .emailVerification))
+            try await store.oneTimeTokens.insert(token("someone-else", of: uuid(2), createdAt: 600))
+
+            let invalidated = try await store.oneTimeTokens.invalidate(
+                userID: uuid(1), purpose: .emailChangeCancel, createdSince: ms(500), at: ms(700))
+
+            #expect(invalidated == 2)
+            #expect(try await store.oneTimeTokens.consume(digest: "at", purpose: .emailChangeCancel, now: ms(800)) == nil)
+            #expect(try await store.oneTimeTokens.consume(digest: "after", purpose: .emailChangeCancel, now: ms(800)) == nil)
+            #expect(try await store.oneTimeTokens.consume(digest: "before", purpose: .emailChangeCancel, now: ms(800)) != nil)
+            #expect(try await store.oneTimeTokens.consume(digest: "other-purpose", purpose: .emailVerification, now: ms(800)) != nil)
+            #expect(try await store.oneTimeTokens.consume(digest: "someone-else", purpose: .emailChangeCancel, now: ms(800)) != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func purgeDeletesTokensThatExpiredBeforeTheDate(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await insertUsers(1, into: store)

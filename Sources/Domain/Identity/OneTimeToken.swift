@@ -4,9 +4,11 @@ import Foundation
 public enum OneTimeTokenPurpose: String, Sendable, CaseIterable {
     case emailVerification = "email_verification"
     case passwordReset = "password_reset"
+    /// Sent to the address an email change replaces: undoes the change and ends every session.
+    case emailChangeCancel = "email_change_cancel"
 }
 
-/// A single-use, expiring secret sent by email (verification and reset links), stored only as its digest.
+/// A single-use, expiring secret sent by email (verification, reset and email-change cancel links), stored only as its digest.
 public struct OneTimeToken: Sendable, Equatable {
     /// SHA-256 digest of the token.
     public let digest: String
@@ -38,6 +40,8 @@ public protocol OneTimeTokenRepository: Sendable {
     func consume(digest: String, purpose: OneTimeTokenPurpose, now: Date) async throws -> OneTimeToken?
     /// Marks every unused token of `userID` for `purpose` used, so only a newer link works; returns how many.
     func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, at: Date) async throws -> Int
+    /// Marks the unused tokens of `userID` for `purpose` created at or after `since` used; returns how many.
+    func invalidate(userID: UUID, purpose: OneTimeTokenPurpose, createdSince since: Date, at: Date) async throws -> Int
     /// Deletes tokens that expired before `date`; returns how many.
     func purge(expiredBefore date: Date) async throws -> Int
 }
