@@ -212,7 +212,7 @@ enum OpenAPIDocument {
               "post": {
                 "tags": ["Auth"],
                 "operationId": "login",
-                "summary": "Sign in with email and password; too many wrong passwords lock the account",
+                "summary": "Sign in with email and password; after a few wrong passwords (per account, known or not, and per client address) each further attempt must wait longer (429 with Retry-After)",
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LoginInput" } } }
@@ -223,7 +223,6 @@ enum OpenAPIDocument {
                   "401": { "$ref": "#/components/responses/Unauthorized" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
-                  "423": { "$ref": "#/components/responses/Locked" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "500": { "$ref": "#/components/responses/InternalError" },
                   "503": { "$ref": "#/components/responses/ServiceUnavailable" }
@@ -245,7 +244,6 @@ enum OpenAPIDocument {
                   "401": { "$ref": "#/components/responses/Unauthorized" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
-                  "423": { "$ref": "#/components/responses/Locked" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "500": { "$ref": "#/components/responses/InternalError" }
                 }
@@ -356,7 +354,7 @@ enum OpenAPIDocument {
               "post": {
                 "tags": ["Auth"],
                 "operationId": "resetPassword",
-                "summary": "Set a new password with a reset token; lifts a lock and ends every session",
+                "summary": "Set a new password with a reset token; forgets the account's failed sign-ins and ends every session",
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ResetPasswordInput" } } }
@@ -376,7 +374,7 @@ enum OpenAPIDocument {
               "post": {
                 "tags": ["Auth"],
                 "operationId": "changePassword",
-                "summary": "Change the caller's password; a wrong current password counts towards the lock; every other session ends",
+                "summary": "Change the caller's password; a wrong current password is throttled like a wrong sign-in (429 with Retry-After); every other session ends",
                 "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
@@ -388,7 +386,6 @@ enum OpenAPIDocument {
                   "401": { "$ref": "#/components/responses/Unauthorized" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
-                  "423": { "$ref": "#/components/responses/Locked" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
                   "500": { "$ref": "#/components/responses/InternalError" },
                   "503": { "$ref": "#/components/responses/ServiceUnavailable" }
@@ -548,7 +545,7 @@ enum OpenAPIDocument {
               "post": {
                 "tags": ["Users"],
                 "operationId": "unlockUser",
-                "summary": "Lift an account's lock and clear its failed-login count (administrators)",
+                "summary": "Forget an account's failed sign-ins, so its next attempt need not wait (administrators)",
                 "security": [{ "bearerAuth": [] }],
                 "responses": {
                   "200": { "$ref": "#/components/responses/AdminUser" },
@@ -820,7 +817,7 @@ enum OpenAPIDocument {
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
               },
               "TooManyRequests": {
-                "description": "Rate limited",
+                "description": "Rate limited, or (sign-in, password change) too many recent wrong passwords for the account or from the client address; retry after Retry-After seconds",
                 "headers": {
                   "X-Request-Id": { "$ref": "#/components/headers/RequestId" },
                   "Retry-After": { "$ref": "#/components/headers/RetryAfter" }
@@ -838,7 +835,7 @@ enum OpenAPIDocument {
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserEnvelope" } } }
               },
               "AdminUser": {
-                "description": "The account, with its lock state",
+                "description": "The account, with its failed sign-ins",
                 "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AdminUserEnvelope" } } }
               },
@@ -878,14 +875,6 @@ enum OpenAPIDocument {
               "Conflict": {
                 "description": "The change conflicts with the current state, such as an email address already registered or already verified",
                 "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
-                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
-              },
-              "Locked": {
-                "description": "The account is temporarily locked after too many failed attempts",
-                "headers": {
-                  "X-Request-Id": { "$ref": "#/components/headers/RequestId" },
-                  "Retry-After": { "$ref": "#/components/headers/RetryAfter" }
-                },
                 "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorEnvelope" } } }
               },
               "ServiceUnavailable": {
@@ -1094,11 +1083,11 @@ enum OpenAPIDocument {
                   "emailVerified": { "type": "boolean" },
                   "isActive": { "type": "boolean" },
                   "failedLoginAttempts": {
-                    "type": "integer", "minimum": 0, "description": "Consecutive failed logins since the last success or lock"
+                    "type": "integer", "minimum": 0, "description": "Wrong passwords remembered for the account (forgotten after a success, an unlock, a reset, or LOCKOUT_RESET without another)"
                   },
                   "lockedUntil": {
                     "type": ["string", "null"], "format": "date-time",
-                    "description": "While in the future, logins are refused; null when the account was never locked or was unlocked"
+                    "description": "Until when the account's next sign-in attempt has to wait; null when it need not wait. Sessions are never affected"
                   },
                   "createdAt": { "type": "string", "format": "date-time" },
                   "updatedAt": { "type": "string", "format": "date-time" }
