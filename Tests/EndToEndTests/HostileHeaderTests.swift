@@ -77,6 +77,7 @@ import Testing
             login + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400
         ),
         ("a bad percent escape in the query", "GET /api/v1/examples?search=%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("headers over the size limit", me("X-Padding: \(long)\(long)"), 431),
         ("a path of dots", "GET /api/v1/../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 404),
     ]
 

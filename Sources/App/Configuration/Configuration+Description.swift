@@ -19,6 +19,8 @@ extension Configuration: CustomStringConvertible {
             ("SESSION_MAX_LIFETIME", ConfigurationValues.describe(sessionMaxLifetime)),
             ("EMAIL_VERIFICATION_TTL", ConfigurationValues.describe(emailVerificationTTL)),
             ("PASSWORD_RESET_TTL", ConfigurationValues.describe(passwordResetTTL)),
+            ("EMAIL_CHANGE_CANCEL_TTL", ConfigurationValues.describe(emailChangeCancelTTL)),
+            ("REGISTRATION_CONCEALS_EXISTING", String(registrationConcealsExisting)),
             ("LOCKOUT_MAX_ATTEMPTS", String(lockoutMaxAttempts)),
             ("LOCKOUT_DURATION", ConfigurationValues.describe(lockoutDuration)),
             ("AUTH_RATE_LIMIT_MAX", String(authRateLimitMax)),

@@ -39,6 +39,8 @@ extension Configuration {
             sessionMaxLifetime: reader.duration("SESSION_MAX_LIFETIME", default: "30d", minimum: .seconds(60)),
             emailVerificationTTL: reader.duration("EMAIL_VERIFICATION_TTL", default: "24h", minimum: .seconds(60)),
             passwordResetTTL: reader.duration("PASSWORD_RESET_TTL", default: "60m", minimum: .seconds(60)),
+            emailChangeCancelTTL: reader.duration("EMAIL_CHANGE_CANCEL_TTL", default: "7d", minimum: .seconds(60)),
+            registrationConcealsExisting: reader.bool("REGISTRATION_CONCEALS_EXISTING", default: false),
             lockoutMaxAttempts: reader.integer("LOCKOUT_MAX_ATTEMPTS", default: 3, in: 1...100),
             lockoutAddressMaxAttempts: reader.integer("LOCKOUT_ADDRESS_MAX_ATTEMPTS", default: 20, in: 1...1_000_000),
             lockoutDuration: reader.duration("LOCKOUT_DURATION", default: "15m", minimum: .seconds(1)),
