@@ -125,7 +125,9 @@ extension Portside {
                 requiresDigit: configuration.passwordRequiresDigit
             ),
             requireVerifiedEmail: configuration.requireEmailVerification,
-            publicBaseURL: configuration.publicBaseURL
+            publicBaseURL: configuration.publicBaseURL,
+            emailChangeCancelLifetime: configuration.emailChangeCancelTTL / .seconds(1),
+            registrationConcealsExisting: configuration.registrationConcealsExisting
         )
     }
 }

@@ -74,7 +74,8 @@ import Testing
     @Test func aPasswordResetCancelsAPendingEmailChangeAndItsLink() async throws {
         let fixture = await IdentityFixture()
         let (attacker, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
-        _ = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("attacker@evil.example")), attacker, origin: origin)
+        _ = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("attacker@evil.example"), currentPassword: .value("Passw0rd!")), attacker, origin: origin)
         let changeLink = try #require(try await fixture.token(sentTo: "attacker@evil.example", path: "verify-email"))
 
         try await fixture.auth.forgotPassword(email: .value("ada@example.com"), origin: origin)
@@ -90,7 +91,8 @@ import Testing
     @Test func revokingEverySessionCancelsAPendingEmailChange() async throws {
         let fixture = await IdentityFixture()
         let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
-        _ = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("attacker@evil.example")), principal, origin: origin)
+        _ = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("attacker@evil.example"), currentPassword: .value("Passw0rd!")), principal, origin: origin)
         let changeLink = try #require(try await fixture.token(sentTo: "attacker@evil.example", path: "verify-email"))
 
         _ = try await fixture.auth.revokeAll(principal, origin: origin)
@@ -104,7 +106,8 @@ import Testing
         let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
         try await fixture.auth.forgotPassword(email: .value("ada@example.com"), origin: origin)
         let oldReset = try #require(try await fixture.token(sentTo: "ada@example.com", path: "reset-password"))
-        _ = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("ada@new.example")), principal, origin: origin)
+        _ = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("ada@new.example"), currentPassword: .value("Passw0rd!")), principal, origin: origin)
         let verify = try #require(try await fixture.token(sentTo: "ada@new.example", path: "verify-email"))
         _ = try await fixture.auth.verifyEmail(token: .value(verify), origin: origin)
 

@@ -46,12 +46,18 @@ import Testing
     @Test func anEmailChangeThatRollsBackSendsNothing() async throws {
         let fixture = await IdentityFixture()
         let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
-        try await fixture.register("Bob", email: "bob@example.com")
         try await fixture.deliverEmails()
         let before = await fixture.mailer.sent.count
+        // The password is reset while the change is under way: the change, checked against the old one, rolls back.
+        try await fixture.database.transaction { repositories in
+            guard var user = try await repositories.users.find(id: principal.user.id) else { return }
+            user.passwordHash = "fake-v2:Res3tPassword"
+            _ = try await repositories.users.update(user)
+        }
 
         await #expect(throws: DomainError.self) {
-            _ = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("bob@example.com")), principal, origin: origin)
+            _ = try await fixture.users.updateMe(
+                UserService.ProfileChange(email: .value("ada@new.example"), currentPassword: .value("Passw0rd!")), principal, origin: origin)
         }
         try await fixture.deliverEmails()
 

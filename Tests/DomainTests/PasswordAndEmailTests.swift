@@ -150,7 +150,8 @@ import Testing
         let fixture = await IdentityFixture()
         let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
 
-        let pending = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("ada@new.example")), principal, origin: origin)
+        let pending = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("ada@new.example"), currentPassword: .value("Passw0rd!")), principal, origin: origin)
         #expect(pending.email == "ada@example.com")
         #expect(pending.pendingEmail == "ada@new.example")
         _ = try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
@@ -165,20 +166,40 @@ import Testing
         #expect(await fixture.mailer.sent.contains { $0.to == "ada@example.com" && $0.subject == "Your email address was changed" })
     }
 
-    @Test func anEmailChangeToATakenAddressIsAConflict() async throws {
+    @Test func anEmailChangeToATakenAddressLooksLikeAnyOtherAndTellsThatAddressInstead() async throws {
         let fixture = await IdentityFixture()
-        let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
+        let (ada, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
+        let (eve, _) = try await fixture.verifiedUser("Eve", email: "eve@example.com")
         try await fixture.register("Bob", email: "bob@example.com")
+        try await fixture.deliverEmails()
+        let before = await fixture.mailer.sent.count
 
-        await #expect(throws: DomainError.conflict("Email is already registered")) {
-            try await fixture.users.updateMe(UserService.ProfileChange(email: .value("BOB@example.com")), principal, origin: origin)
-        }
+        let taken = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("BOB@example.com"), currentPassword: .value("Passw0rd!")), ada, origin: origin)
+        let free = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("eve@new.example"), currentPassword: .value("Passw0rd!")), eve, origin: origin)
+        let queued = try await fixture.dependencies.outbox.next(limit: 10).map(\.kind)
+
+        // The same answer and the same emails queued, whether or not the address has an account.
+        #expect(taken.email == "ada@example.com" && taken.pendingEmail == "bob@example.com")
+        #expect(free.email == "eve@example.com" && free.pendingEmail == "eve@new.example")
+        #expect(queued == ["email.verification", "email.email_change_requested", "email.verification", "email.email_change_requested"])
+        try await fixture.deliverEmails()
+        let sent = await fixture.mailer.sent.dropFirst(before)
+        #expect(sent.filter { $0.to == "bob@example.com" }.map(\.subject) == ["Someone tried to use your email address"])
+        #expect(sent.contains { $0.to == "eve@new.example" && $0.subject == "Confirm your email address" })
+        #expect(sent.allSatisfy { $0.to != "bob@example.com" || !$0.text.contains("token=") })
+        #expect(sent.contains { $0.to == "ada@example.com" && $0.subject == "Your email address is being changed" })
+        // The change was not made, and cannot be.
+        #expect(try await fixture.database.users.find(email: "bob@example.com")?.name == "Bob")
+        #expect(try await fixture.database.users.find(id: ada.user.id)?.email == "ada@example.com")
     }
 
     @Test func aLinkForAnAddressTakenMeanwhileIsAConflictAndChangesNothing() async throws {
         let fixture = await IdentityFixture()
         let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
-        _ = try await fixture.users.updateMe(UserService.ProfileChange(email: .value("shared@example.com")), principal, origin: origin)
+        _ = try await fixture.users.updateMe(
+            UserService.ProfileChange(email: .value("shared@example.com"), currentPassword: .value("Passw0rd!")), principal, origin: origin)
         let token = try #require(try await fixture.token(sentTo: "shared@example.com", path: "verify-email"))
         try await fixture.register("Bob", email: "shared@example.com")
 

@@ -25,18 +25,68 @@ import Testing
         }
     }
 
-    @Test func anEmailChangeIsPendingAndATakenEmailIs409() async throws {
+    @Test func anEmailChangeNeedsTheCurrentPassword() async throws {
         try await TestApp().test { client in
             let data = try await client.register("ada@example.com")
+
+            let missing = try await client.send(.patch, "/api/v1/users/me", json: #"{"email":"thief@evil.example"}"#, headers: data.bearer)
+            let wrong = try await client.send(
+                .patch, "/api/v1/users/me", json: #"{"email":"thief@evil.example","currentPassword":"Wrong1234"}"#, headers: data.bearer)
+            let after = try await client.get("/api/v1/users/me", headers: data.bearer)
+
+            #expect(missing.status == .badRequest)
+            #expect(missing.fieldErrors == ["currentPassword: currentPassword is required"])
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.fieldErrors == ["currentPassword: currentPassword is incorrect"])
+            #expect((after.object["data"] as? [String: Any])?["pendingEmail"] is NSNull)
+        }
+    }
+
+    @Test func anEmailChangeIsPendingAndATakenAddressLooksTheSame() async throws {
+        try await TestApp().test { client, identity in
+            let ada = try await client.register("ada@example.com")
+            let eve = try await client.register("eve@example.com")
             _ = try await client.register("bob@example.com")
+            try await identity.deliverEmails()
+            let before = await identity.mailer.sent.count
 
-            let pending = try await client.send(.patch, "/api/v1/users/me", json: #"{"email":"ada@new.example"}"#, headers: data.bearer)
-            let taken = try await client.send(.patch, "/api/v1/users/me", json: #"{"email":"bob@example.com"}"#, headers: data.bearer)
+            let free = try await client.send(
+                .patch, "/api/v1/users/me", json: #"{"email":"eve@new.example","currentPassword":"Passw0rd!"}"#, headers: eve.bearer)
+            let taken = try await client.send(
+                .patch, "/api/v1/users/me", json: #"{"email":"bob@example.com","currentPassword":"Passw0rd!"}"#, headers: ada.bearer)
 
-            let user = try #require(pending.object["data"] as? [String: Any])
-            #expect(user["email"] as? String == "ada@example.com")
-            #expect(user["pendingEmail"] as? String == "ada@new.example")
-            #expect(taken.status == .conflict)
+            #expect(free.status == .ok && taken.status == .ok)
+            let (freeUser, takenUser) = (try #require(free.object["data"] as? [String: Any]), try #require(taken.object["data"] as? [String: Any]))
+            #expect(free.object["message"] as? String == taken.object["message"] as? String)
+            #expect(Set(free.object.keys) == Set(taken.object.keys) && Set(freeUser.keys) == Set(takenUser.keys))
+            #expect(freeUser["pendingEmail"] as? String == "eve@new.example")
+            #expect(takenUser["email"] as? String == "ada@example.com" && takenUser["pendingEmail"] as? String == "bob@example.com")
+            try await identity.deliverEmails()
+            let toBob = await identity.mailer.sent.dropFirst(before).filter { $0.to == "bob@example.com" }
+            #expect(toBob.map(\.subject) == ["Someone tried to use your email address"])
+            #expect(toBob.allSatisfy { !$0.text.contains("token=") })
+        }
+    }
+
+    @Test func theCancelLinkSentToTheOldAddressRestoresItAndEndsEverySession() async throws {
+        try await TestApp().test { client, identity in
+            let ada = try await client.register("ada@example.com")
+            let change = try await client.send(
+                .patch, "/api/v1/users/me", json: #"{"email":"thief@evil.example","currentPassword":"Passw0rd!"}"#, headers: ada.bearer)
+            let confirm = try #require(try await identity.token(sentTo: "thief@evil.example", path: "verify-email"))
+            let confirmed = try await client.send(.post, "/api/v1/auth/verify-email", json: #"{"token":"\#(confirm)"}"#)
+            let cancel = try #require(try await identity.token(sentTo: "ada@example.com", path: "cancel-email-change"))
+
+            let cancelled = try await client.send(.post, "/api/v1/auth/cancel-email-change", json: #"{"token":"\#(cancel)"}"#)
+            let again = try await client.send(.post, "/api/v1/auth/cancel-email-change", json: #"{"token":"\#(cancel)"}"#)
+
+            #expect(change.status == .ok && confirmed.status == .ok)
+            #expect(cancelled.status == .ok)
+            #expect(again.status == .badRequest)
+            #expect(again.fieldErrors == ["token: token is invalid or has expired"])
+            #expect(try await client.get("/api/v1/users/me", headers: ada.bearer).status == .unauthorized)
+            #expect(try await client.login("ada@example.com").status == .ok)
+            #expect(try await client.login("thief@evil.example").status == .unauthorized)
         }
     }
 

@@ -37,10 +37,11 @@ account() {
 password="Fuzz-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')-A1"
 say "registering the fuzzing accounts through the API"
 user_token="$(account register "$PORTSIDE_URL" fuzz-user@example.com "$password" "$work/mail")"
-export PORTSIDE_REVOKE_TOKEN PORTSIDE_END_SESSION_TOKEN PORTSIDE_CHANGE_PASSWORD_TOKEN
+export PORTSIDE_REVOKE_TOKEN PORTSIDE_END_SESSION_TOKEN PORTSIDE_CHANGE_PASSWORD_TOKEN PORTSIDE_UPDATE_ME_TOKEN
 PORTSIDE_REVOKE_TOKEN="$(account register "$PORTSIDE_URL" fuzz-revoke@example.com "$password" "$work/mail")"
 PORTSIDE_END_SESSION_TOKEN="$(account register "$PORTSIDE_URL" fuzz-end-session@example.com "$password" "$work/mail")"
 PORTSIDE_CHANGE_PASSWORD_TOKEN="$(account register "$PORTSIDE_URL" fuzz-password@example.com "$password" "$work/mail")"
+PORTSIDE_UPDATE_ME_TOKEN="$(account register "$PORTSIDE_URL" fuzz-update-me@example.com "$password" "$work/mail")"
 printf '%s\n' "$password" | portside_command users create-admin --email fuzz-admin@example.com --name "Fuzz Admin" \
     >"$work/create-admin.log" 2>&1 || { cat "$work/create-admin.log" >&2; die "portside users create-admin failed"; }
 admin_token="$(account login "$PORTSIDE_URL" fuzz-admin@example.com "$password")"

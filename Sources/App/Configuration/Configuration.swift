@@ -72,6 +72,10 @@ public struct Configuration: Sendable {
     public var sessionMaxLifetime: Duration
     public var emailVerificationTTL: Duration
     public var passwordResetTTL: Duration
+    /// How long the link sent to the address an email change replaces can undo the change.
+    public var emailChangeCancelTTL: Duration
+    /// Whether registration answers alike for new and taken addresses (202, no tokens).
+    public var registrationConcealsExisting: Bool
     /// Wrong passwords for one account (by email, known or not) before each further attempt has to wait.
     public var lockoutMaxAttempts: Int
     /// Wrong passwords from one client address, whatever the accounts, before each further attempt has to wait.

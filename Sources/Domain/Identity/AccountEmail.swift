@@ -12,6 +12,11 @@ public enum AccountEmail: Sendable, Equatable {
     case passwordChanged(userID: UUID)
     /// A notice, to the address being replaced, that the account's email changed.
     case emailChanged(userID: UUID, previousEmail: String)
+    /// A notice, to the address an email change would replace, with a link that undoes the change and ends every
+    /// session; the link's window starts when the change was asked for (`requestedAt`).
+    case emailChangeRequested(userID: UUID, previousEmail: String, newEmail: String, requestedAt: Date)
+    /// A notice, to the owner of a taken address, that someone tried to register a new account with it.
+    case registrationAttempt(email: String)
 
     public static let queue = "email"
 
@@ -20,6 +25,8 @@ public enum AccountEmail: Sendable, Equatable {
         case passwordReset = "email.password_reset"
         case passwordChanged = "email.password_changed"
         case emailChanged = "email.email_changed"
+        case emailChangeRequested = "email.email_change_requested"
+        case registrationAttempt = "email.registration_attempt"
     }
 
     func jobRequest(id: UUID) -> JobRequest {
@@ -35,6 +42,16 @@ public enum AccountEmail: Sendable, Equatable {
                 id: id, queue: Self.queue, kind: Kind.emailChanged.rawValue,
                 payload: ["userId": userID.uuidString.lowercased(), "previousEmail": previousEmail]
             )
+        case .emailChangeRequested(let userID, let previousEmail, let newEmail, let requestedAt):
+            JobRequest(
+                id: id, queue: Self.queue, kind: Kind.emailChangeRequested.rawValue,
+                payload: [
+                    "userId": userID.uuidString.lowercased(), "previousEmail": previousEmail, "newEmail": newEmail,
+                    "requestedAt": String(Int64((requestedAt.timeIntervalSince1970 * 1000).rounded())),
+                ]
+            )
+        case .registrationAttempt(let email):
+            JobRequest(id: id, queue: Self.queue, kind: Kind.registrationAttempt.rawValue, payload: ["email": email])
         }
     }
 
@@ -54,6 +71,15 @@ public enum AccountEmail: Sendable, Equatable {
         case .emailChanged?:
             guard let userID, let previous = job.payload["previousEmail"] else { return nil }
             self = .emailChanged(userID: userID, previousEmail: previous)
+        case .emailChangeRequested?:
+            guard let userID, let previous = job.payload["previousEmail"], let new = job.payload["newEmail"],
+                let milliseconds = job.payload["requestedAt"].flatMap(Int64.init)
+            else { return nil }
+            let requestedAt = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            self = .emailChangeRequested(userID: userID, previousEmail: previous, newEmail: new, requestedAt: requestedAt)
+        case .registrationAttempt?:
+            guard let email = job.payload["email"] else { return nil }
+            self = .registrationAttempt(email: email)
         case nil:
             return nil
         }

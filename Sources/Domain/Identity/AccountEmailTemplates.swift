@@ -31,8 +31,54 @@ enum AccountEmailTemplates {
         message(
             id: id, to: to, subject: "Your email address was changed", name: name,
             paragraphs: ["The email address of your account was changed to \(newEmail). This address no longer signs in."],
-            link: nil, closing: "If this was not you, contact support at once."
+            link: nil,
+            closing: "If this was not you, open the link in the email sent here when the change was asked for: it puts this address "
+                + "back and signs every session out."
         )
+    }
+
+    static func emailChangeRequested(id: UUID, to: String, name: String, newEmail: String, link: String, window: TimeInterval) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Your email address is being changed", name: name,
+            paragraphs: [
+                "Someone signed in to your account asked to change its email address to \(newEmail). Once a link sent there is "
+                    + "followed, this address no longer signs in.",
+                "If this was not you, open the link below within \(describe(window)): it keeps this address (or puts it back if the "
+                    + "change was already made) and signs every session out. Then reset your password.",
+            ],
+            link: link, closing: "If you asked for this change, you need do nothing."
+        )
+    }
+
+    static func addressInUse(id: UUID, to: String, name: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Someone tried to use your email address", name: name,
+            paragraphs: [
+                "Someone asked to make this address the email of another account. It already belongs to your account, so nothing "
+                    + "was changed."
+            ],
+            link: nil, closing: "If this was you, you can sign in with this address as usual. Otherwise you need do nothing."
+        )
+    }
+
+    static func registrationAttempt(id: UUID, to: String, name: String) -> EmailMessage {
+        message(
+            id: id, to: to, subject: "Someone tried to register with your email address", name: name,
+            paragraphs: [
+                "Someone tried to register a new account with this address. It already belongs to your account, so no account was "
+                    + "created."
+            ],
+            link: nil, closing: "If this was you, sign in, or reset your password if you have forgotten it. Otherwise you need do nothing."
+        )
+    }
+
+    /// A lifetime in words: whole days, else hours, else minutes.
+    static func describe(_ interval: TimeInterval) -> String {
+        let minutes = max(1, Int(interval / 60))
+        func plural(_ count: Int, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s")" }
+        if minutes % 1440 == 0 { return plural(minutes / 1440, "day") }
+        if minutes % 60 == 0 { return plural(minutes / 60, "hour") }
+        return plural(minutes, "minute")
     }
 
     private static func message(id: UUID, to: String, subject: String, name: String, paragraphs: [String], link: String?, closing: String)

@@ -26,13 +26,7 @@ public struct AuthService: Sendable {
 
     /// Creates a user account (role `user`, email unverified), signs it in and queues the verification email.
     public func register(_ input: Registration, origin: RequestOrigin) async throws -> Authentication {
-        var problems: [FieldError] = []
-        AccountInput.rejectUnknown(input.unknownFields, problems: &problems)
-        let name = AccountInput.name(input.name, required: true, problems: &problems)
-        let email = AccountInput.email(input.email, required: true, problems: &problems)
-        let password = AccountInput.password(input.password, name: "password", policy: deps.settings.passwordPolicy, problems: &problems)
-        guard problems.isEmpty, let name, let email, let password else { throw DomainError.validation(problems) }
-
+        let (name, email, password) = try validated(input)
         let hash = try await deps.hasher.hash(password)
         let now = deps.now()
         let user = User(

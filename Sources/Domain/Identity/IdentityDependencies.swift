@@ -96,6 +96,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case changePassword = "auth.password_change"
     case updateProfile = "user.profile_update"
     case requestEmailChange = "user.email_change_request"
+    case cancelEmailChange = "user.email_change_cancel"
     case createUser = "admin.user_create"
     case updateUser = "admin.user_update"
     case deleteUser = "admin.user_delete"

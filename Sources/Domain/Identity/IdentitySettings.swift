@@ -16,6 +16,11 @@ public struct IdentitySettings: Sendable, Equatable {
     public var requireVerifiedEmail: Bool
     /// The public address of the web front end; email links start with it (never with a request's Host header).
     public var publicBaseURL: String
+    /// How long after an email change is asked for the link sent to the replaced address can still undo it.
+    public var emailChangeCancelLifetime: TimeInterval
+    /// Whether registration answers alike for new and taken addresses (202, no tokens), so it cannot tell who has an
+    /// account; the owner of a taken address is told by email instead.
+    public var registrationConcealsExisting: Bool
 
     public init(
         refreshTokenLifetime: TimeInterval = 7 * 86_400,
@@ -26,7 +31,9 @@ public struct IdentitySettings: Sendable, Equatable {
         passwordPolicy: PasswordPolicy = PasswordPolicy(),
         accountEmailsPerHour: Int = 5,
         requireVerifiedEmail: Bool = true,
-        publicBaseURL: String = "http://localhost:8080"
+        publicBaseURL: String = "http://localhost:8080",
+        emailChangeCancelLifetime: TimeInterval = 7 * 86_400,
+        registrationConcealsExisting: Bool = false
     ) {
         self.refreshTokenLifetime = refreshTokenLifetime
         self.sessionMaximumLifetime = sessionMaximumLifetime
@@ -37,6 +44,8 @@ public struct IdentitySettings: Sendable, Equatable {
         self.accountEmailsPerHour = accountEmailsPerHour
         self.requireVerifiedEmail = requireVerifiedEmail
         self.publicBaseURL = publicBaseURL
+        self.emailChangeCancelLifetime = emailChangeCancelLifetime
+        self.registrationConcealsExisting = registrationConcealsExisting
     }
 }
 

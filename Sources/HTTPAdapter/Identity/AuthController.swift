@@ -12,6 +12,7 @@ struct AuthController {
     static let limitedPaths: Set<String> = [
         "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh-token", "/api/v1/auth/logout", "/api/v1/auth/verify-email",
         "/api/v1/auth/resend-verification", "/api/v1/auth/forgot-password", "/api/v1/auth/reset-password", "/api/v1/auth/change-password",
+        "/api/v1/auth/cancel-email-change",
     ]
 
     func register(on routes: RouteCatalog) {
@@ -22,6 +23,7 @@ struct AuthController {
         routes.on(.post, "/api/v1/auth/revoke-all", use: revokeAll)
         routes.on(.get, "/api/v1/auth/profile", use: profile)
         routes.on(.post, "/api/v1/auth/verify-email", use: verifyEmail)
+        routes.on(.post, "/api/v1/auth/cancel-email-change", use: cancelEmailChange)
         routes.on(.post, "/api/v1/auth/resend-verification", use: resendVerification)
         routes.on(.post, "/api/v1/auth/forgot-password", use: forgotPassword)
         routes.on(.post, "/api/v1/auth/reset-password", use: resetPassword)
@@ -36,6 +38,12 @@ struct AuthController {
             name: json.string("name"), email: json.string("email"), password: json.string("password"),
             unknownFields: json.unknownKeys(allowed: ["name", "email", "password"])
         )
+        if auth.concealsExistingAccounts {
+            // The same answer for a new and a taken address: no account data, no tokens.
+            try await auth.registerConcealingExisting(input, origin: context.origin(request))
+            return JSONResponse.success(
+                .accepted, message: "Check your email to finish registering", data: NoData?.none, context: context)
+        }
         let result = try await auth.register(input, origin: context.origin(request))
         return JSONResponse.success(
             .created, message: "User registered successfully", data: AuthenticationBody(authentication: result), context: context)
@@ -74,6 +82,14 @@ struct AuthController {
         let json = try JSONBody.object(in: context)
         let user = try await auth.verifyEmail(token: json.string("token"), origin: context.origin(request))
         return JSONResponse.success(message: "Email verified successfully", data: UserEnvelopeBody(user: user), context: context)
+    }
+
+    @Sendable func cancelEmailChange(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let json = try JSONBody.object(in: context)
+        try await auth.cancelEmailChange(token: json.string("token"), origin: context.origin(request))
+        return JSONResponse.success(
+            message: "Email change cancelled and every session signed out; reset your password if you did not ask for the change",
+            data: NoData?.none, context: context)
     }
 
     @Sendable func resendVerification(_ request: Request, context: AppRequestContext) async throws -> Response {

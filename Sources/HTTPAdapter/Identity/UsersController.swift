@@ -28,7 +28,8 @@ struct UsersController {
         let principal = try await authenticator.principal(request)
         let json = try JSONBody.object(in: context)
         let change = UserService.ProfileChange(
-            name: json.string("name"), email: json.string("email"), unknownFields: json.unknownKeys(allowed: ["name", "email"])
+            name: json.string("name"), email: json.string("email"), currentPassword: json.string("currentPassword"),
+            unknownFields: json.unknownKeys(allowed: ["name", "email", "currentPassword"])
         )
         let user = try await users.updateMe(change, principal, origin: context.origin(request))
         let message = user.pendingEmail == nil ? "User updated successfully" : "User updated; confirm the new email address from the link sent to it"

@@ -192,12 +192,18 @@ enum OpenAPIDocument {
                 "tags": ["Auth"],
                 "operationId": "register",
                 "summary": "Create an account (role user, email unverified), sign it in and send the verification email",
+                "description": "With REGISTRATION_CONCEALS_EXISTING=true every valid registration is answered 202 with `data` null, whether the address is new (the account is made and its verification link sent; sign in afterwards) or taken (nothing is made; its owner is told by email), and never 409.",
                 "requestBody": {
                   "required": true,
                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RegisterInput" } } }
                 },
                 "responses": {
                   "201": { "$ref": "#/components/responses/Authentication" },
+                  "202": {
+                    "description": "REGISTRATION_CONCEALS_EXISTING=true: the same answer for a new and a taken address; `data` is null",
+                    "headers": { "X-Request-Id": { "$ref": "#/components/headers/RequestId" } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EmptyEnvelope" } } }
+                  },
                   "400": { "$ref": "#/components/responses/BadRequest" },
                   "409": { "$ref": "#/components/responses/Conflict" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
@@ -309,6 +315,26 @@ enum OpenAPIDocument {
                   "200": { "$ref": "#/components/responses/Profile" },
                   "400": { "$ref": "#/components/responses/BadRequest" },
                   "409": { "$ref": "#/components/responses/Conflict" },
+                  "413": { "$ref": "#/components/responses/TooLarge" },
+                  "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+                  "429": { "$ref": "#/components/responses/TooManyRequests" },
+                  "500": { "$ref": "#/components/responses/InternalError" }
+                }
+              }
+            },
+            "/api/v1/auth/cancel-email-change": {
+              "post": {
+                "tags": ["Auth"],
+                "operationId": "cancelEmailChange",
+                "summary": "Follow the link sent to the address an email change replaces: keep or restore that address and end every session",
+                "description": "Works for EMAIL_CHANGE_CANCEL_TTL after the change was asked for, also after it was confirmed. The oldest unused link wins: it retires every cancel link made after it.",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/VerifyEmailInput" } } }
+                },
+                "responses": {
+                  "200": { "$ref": "#/components/responses/Done" },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
@@ -442,7 +468,8 @@ enum OpenAPIDocument {
               "patch": {
                 "tags": ["Users"],
                 "operationId": "updateMe",
-                "summary": "Change the caller's name, or ask to change their email (kept pending until a link sent to it is followed)",
+                "summary": "Change the caller's name, or ask to change their email (needs currentPassword; kept pending until a link sent to it is followed)",
+                "description": "An email change needs the current password (a wrong one is answered 400 naming currentPassword and throttled like a wrong sign-in). The address being replaced is sent a link that undoes the change and ends every session for EMAIL_CHANGE_CANCEL_TTL. An address of another account is answered exactly like a free one: its owner is told instead of sent a link, and it never becomes this account's email.",
                 "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
@@ -452,11 +479,11 @@ enum OpenAPIDocument {
                   "200": { "$ref": "#/components/responses/User" },
                   "400": { "$ref": "#/components/responses/BadRequest" },
                   "401": { "$ref": "#/components/responses/Unauthorized" },
-                  "409": { "$ref": "#/components/responses/Conflict" },
                   "413": { "$ref": "#/components/responses/TooLarge" },
                   "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
                   "429": { "$ref": "#/components/responses/TooManyRequests" },
-                  "500": { "$ref": "#/components/responses/InternalError" }
+                  "500": { "$ref": "#/components/responses/InternalError" },
+                  "503": { "$ref": "#/components/responses/ServiceUnavailable" }
                 }
               }
             },
@@ -1201,11 +1228,16 @@ enum OpenAPIDocument {
                 "type": "object",
                 "additionalProperties": false,
                 "minProperties": 1,
+                "dependentRequired": { "email": ["currentPassword"] },
                 "properties": {
                   "name": { "$ref": "#/components/schemas/PersonName" },
                   "email": {
                     "$ref": "#/components/schemas/EmailInput",
                     "description": "Kept as pendingEmail until the link sent to it is followed; the current address cancels a pending change"
+                  },
+                  "currentPassword": {
+                    "$ref": "#/components/schemas/CurrentPassword",
+                    "description": "Required with email (re-authentication); checked whenever sent"
                   }
                 }
               },

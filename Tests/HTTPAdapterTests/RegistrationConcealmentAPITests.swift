@@ -1,0 +1,48 @@
+import Domain
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+/// `REGISTRATION_CONCEALS_EXISTING`: on, a new and a taken address get the same answer; off, the handbook's 201/409.
+@Suite struct RegistrationConcealmentAPITests {
+    private func register(_ client: any TestClientProtocol, _ email: String) async throws -> TestResponse {
+        try await client.send(.post, "/api/v1/auth/register", json: #"{"name":"Someone","email":"\#(email)","password":"Passw0rd!"}"#)
+    }
+
+    @Test func withTheSettingANewAndATakenAddressGetTheSameAnswer() async throws {
+        var app = TestApp()
+        app.identitySettings.registrationConcealsExisting = true
+        try await app.test { client, identity in
+            try await identity.register("Bob", email: "bob@example.com")
+
+            let taken = try await register(client, "bob@example.com")
+            let new = try await register(client, "new@example.com")
+
+            #expect(taken.status == .accepted && new.status == .accepted)
+            var (takenBody, newBody) = (taken.object, new.object)
+            #expect(takenBody.removeValue(forKey: "requestId") != nil && newBody.removeValue(forKey: "requestId") != nil)
+            #expect(NSDictionary(dictionary: takenBody) == NSDictionary(dictionary: newBody))
+            #expect(newBody["data"] is NSNull)
+            #expect(taken.headers[.contentLength] == new.headers[.contentLength])
+            try await identity.deliverEmails()
+            let sent = await identity.mailer.sent
+            #expect(sent.last(where: { $0.to == "bob@example.com" })?.subject == "Someone tried to register with your email address")
+            #expect(sent.last(where: { $0.to == "new@example.com" })?.subject == "Confirm your email address")
+        }
+    }
+
+    @Test func withoutTheSettingRegistrationSignsInAndATakenAddressIs409() async throws {
+        try await TestApp().test { client, identity in
+            try await identity.register("Bob", email: "bob@example.com")
+
+            let taken = try await register(client, "bob@example.com")
+            let new = try await register(client, "new@example.com")
+
+            #expect(taken.status == .conflict)
+            #expect(new.status == .created)
+            #expect((new.object["data"] as? [String: Any])?.accessToken.isEmpty == false)
+        }
+    }
+}
