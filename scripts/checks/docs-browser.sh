@@ -1,39 +1,28 @@
 #!/usr/bin/env bash
 # Opens the API docs page of a live `portside serve` in headless Chromium and runs GET /api/v1/health from it
 # ("Try it out", "Execute"), so the page's Content-Security-Policy, the served document and Swagger UI are tested
-# together, as a reader meets them. The Swagger UI assets come from a PyPI package served on loopback, since CI
-# reaches no CDN. Leaves a screenshot in .build/artifacts/docs-browser.png.
+# together, as a reader meets them: the pinned Swagger UI the binary serves itself, each file checked by the
+# browser against the page's integrity attribute. Leaves a screenshot in .build/artifacts/docs-browser.png.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$PORTSIDE_ROOT"
 
 apt_install_missing chromium chromium-driver python3 python3-venv
-# swagger-ui-bundle-v2 ships Swagger UI 5 (the production default is swagger-ui-dist@5); the older swagger-ui-bundle
-# ships 4.15, which cannot render an OpenAPI 3.1 document.
-venv_install "selenium==4.51.0" "swagger-ui-bundle-v2==5.31.0"
+venv_install "selenium==4.51.0"
 
 work="$(mktemp -d)"
-ASSETS_PID=""
 PORTSIDE_PID=""
 cleanup() {
-    stop_process "$ASSETS_PID"
     stop_process "$PORTSIDE_PID"
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-assets="$("$VENV/bin/python" -c 'import swagger_ui_bundle; print(swagger_ui_bundle.swagger_ui_path)')"
-[ -f "$assets/swagger-ui-bundle.js" ] && [ -f "$assets/swagger-ui.css" ] \
-    || die "no swagger-ui-bundle.js and swagger-ui.css in $assets"
-
-say "serving the Swagger UI assets from $assets"
-"$VENV/bin/python" -u -m http.server 0 --bind 127.0.0.1 --directory "$assets" >"$work/assets.log" 2>&1 &
-ASSETS_PID=$!
-assets_port="$(wait_for_log "$work/assets.log" 'Serving HTTP on 127\.0\.0\.1 port ([0-9]+)' 20 "$ASSETS_PID")" \
-    || { cat "$work/assets.log" >&2; die "the assets server did not start"; }
+resources="$(dirname "$PORTSIDE_BINARY")/portside_HTTPAdapter.resources/swagger-ui"
+[ -f "$resources/swagger-ui-bundle.js" ] || die "no Swagger UI beside the binary ($resources): build it first (swift build)"
 
 mkdir -p "$work/state"
-start_portside "$work/state" DOCS_ASSETS_URL="http://127.0.0.1:$assets_port"
-say "portside serve on $PORTSIDE_URL (assets on 127.0.0.1:$assets_port)"
+start_portside "$work/state" DOCS_ENABLED=true
+say "portside serve on $PORTSIDE_URL, serving its own Swagger UI"
 
 screenshot="$PORTSIDE_ROOT/.build/artifacts/docs-browser.png"
 mkdir -p "$(dirname "$screenshot")"

@@ -70,10 +70,21 @@ def run(driver, url, screenshot):
     try:
         opblock = step("the GET /api/v1/health operation to render", EC.presence_of_element_located((By.XPATH, OPBLOCK)))
     except AssertionError:
-        # The usual causes: the assets did not load (CSP, wrong DOCS_ASSETS_URL) or the document did not parse.
+        # The usual causes: the assets did not load (CSP, integrity, no resources beside the binary) or the document
+        # did not parse.
         errors = driver.find_elements(By.CSS_SELECTOR, ".errors-wrapper, .loading-container, #swagger-ui")
         text = " | ".join(e.text.strip() for e in errors if e.text.strip()) or "(the page rendered nothing)"
         raise AssertionError(f"Swagger UI did not render GET {PATH}: {text}") from None
+
+    # The stylesheet too was accepted: one whose bytes do not match its integrity attribute is never applied.
+    origin = driver.execute_script("return location.origin;")
+    sheets = driver.execute_script("return [...document.styleSheets].map(s => [s.href || '', s.cssRules.length]);")
+    if not any(href.endswith("/swagger-ui.css") and rules > 0 for href, rules in sheets):
+        raise AssertionError(f"swagger-ui.css was not applied (style sheets: {sheets})")
+    sources = driver.execute_script("return [...document.scripts, ...document.querySelectorAll('link[href]')].map(e => e.src || e.href);")
+    foreign = [source for source in sources if not source.startswith(origin + "/")]
+    if foreign:
+        raise AssertionError(f"the page loads from another origin: {foreign}")
 
     summary = opblock.find_element(By.CSS_SELECTOR, ".opblock-summary-control, .opblock-summary")
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", opblock)
@@ -143,9 +154,11 @@ def check(profile, url, screenshot):
             print(f"docs-browser: screenshot of the failure at {screenshot}", file=sys.stderr)
         except WebDriverException:
             pass
-    # Shown, not fatal by themselves: a blocked asset or a CSP violation that matters fails the steps above.
+    # Shown; a Content-Security-Policy or integrity refusal fails the check even when the page still rendered.
     for message in console_problems(driver):
         print(f"docs-browser: browser console: {message}", file=sys.stderr)
+        if failure is None and ("Content Security Policy" in message or "integrity" in message):
+            failure = f"the browser refused part of the page: {message}"
     driver.quit()
     if failure:
         return fail(failure)
