@@ -99,44 +99,16 @@ public enum Portside {
         configuration: Configuration, logger: Logger, onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         guard configuration.redis != nil else { throw WorkerNeedsRedis() }
-        // First: it installs the tracer, and a failure here leaves nothing open.
-        let observability = try Observability(configuration, logger: logger)
-        let persistence = try await openPersistence(configuration, logger: logger)
-        let clock = SystemClock()
-        let identity: Identity
-        let shared: SharedState
-        do {
-            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
-            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
-            shared = try openSharedState(configuration, logger: logger)
-            identity = try await makeIdentity(
-                configuration, persistence: persistence, clock: clock, ids: UUIDv7Generator(clock: clock), rateLimits: shared.rateLimits,
-                jobs: shared.jobs, logger: logger)
-        } catch {
-            await persistence.close()
-            throw error
-        }
-        observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let exporter = observability.exporter { services.append(.init(service: exporter)) }
-        if let database = persistence.service { services.append(.init(service: database)) }
-        if let redis = shared.service { services.append(.init(service: redis)) }
-        services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
-        services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
-        services.append(.init(service: identity.scheduler(configuration, logger: logger)))
-        services.append(.init(service: AlertMonitor.make(configuration, queue: shared.jobs, requests: nil, clock: clock, logger: logger)))
-        services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
+        let core = try await Core.open(configuration, logger: logger)
+        var tail = [core.worker(configuration, logger: logger)]
         // Last started, first stopped: the scraper and the liveness probe see the worker until it drains. A port already
         // taken (a second worker on one host) costs the metrics, not the worker.
         if configuration.metricsEnabled {
             let server = HTTPApplication.buildMetricsServer(
-                host: configuration.host, port: configuration.workerMetricsPort, endpoint: observability.endpoint(configuration),
+                host: configuration.host, port: configuration.workerMetricsPort, endpoint: core.observability.endpoint(configuration),
                 logger: logger, onServerRunning: onMetricsServerRunning)
-            services.append(.init(service: NonEssentialService(name: "worker metrics server", service: server, logger: logger)))
+            tail.append(.init(service: NonEssentialService(name: "worker metrics server", service: server, logger: logger)))
         }
-        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
         logger.info(
             "portside worker starting",
             metadata: [
@@ -145,47 +117,26 @@ public enum Portside {
                 "metricsPort": "\(configuration.workerMetricsPort)",
             ]
         )
-        return ServiceGroup(configuration: groupConfiguration)
+        return core.serviceGroup(configuration, requests: nil, tail: tail, logger: logger)
     }
 
-    /// The long-running process behind `portside serve`: database, HTTP server and drain signal in one service
-    /// group. SIGTERM/SIGINT shut them down in reverse order: readiness turns 503, the server drains, the database
-    /// closes, all within `SHUTDOWN_TIMEOUT`.
+    /// The long-running process behind `portside serve`: the shared core, the HTTP server and the drain signal in
+    /// one service group. SIGTERM/SIGINT shut them down in reverse order: readiness turns 503, the server drains,
+    /// then the core closes (see `Core.serviceGroup`), all within `SHUTDOWN_TIMEOUT`.
     public static func makeServer(
         configuration: Configuration,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
-        // First: it installs the tracer, and a failure here leaves nothing open.
-        let observability = try Observability(configuration, logger: logger)
-        let persistence = try await openPersistence(configuration, logger: logger)
-        do {
-            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
-            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
-        } catch {
-            await persistence.close()
-            throw error
-        }
-        let clock = SystemClock()
-        let ids = UUIDv7Generator(clock: clock)
-        let identity: Identity
-        let shared: SharedState
-        do {
-            shared = try openSharedState(configuration, logger: logger)
-            identity = try await makeIdentity(
-                configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: shared.rateLimits, jobs: shared.jobs, logger: logger)
-        } catch {
-            await persistence.close()
-            throw error
-        }
+        let core = try await Core.open(configuration, logger: logger)
+        let (persistence, shared, identity, observability) = (core.persistence, core.shared, core.identity, core.observability)
         let readiness = Readiness()
-        observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.examples,
                 unitOfWork: persistence.unitOfWork,
-                clock: clock,
-                ids: ids,
+                clock: core.clock,
+                ids: core.ids,
                 requireVerifiedEmail: configuration.requireEmailVerification
             ),
             auth: AuthService(identity.dependencies),
@@ -194,7 +145,7 @@ public enum Portside {
                 dependencies: identity.dependencies, retention: configuration.failedJobRetention / .seconds(1),
                 alertThreshold: configuration.failedJobsAlertThreshold),
             rateLimitStore: shared.rateLimits,
-            clock: clock,
+            clock: core.clock,
             checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
             readiness: readiness,
             requestMetrics: observability.requestMetrics,
@@ -202,38 +153,12 @@ public enum Portside {
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing
-        let http = HTTPApplication.build(
-            settings: settings,
-            dependencies: dependencies,
-            logger: logger,
-            onServerRunning: onServerRunning
-        )
-        // Started first, stopped last: the database outlives everything, then Redis; the hasher and the worker
-        // outlive the HTTP server, which drains after readiness has turned 503.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        // The exporter starts first and stops last, flushing the spans of the shutdown itself.
-        if let exporter = observability.exporter { services.append(.init(service: exporter)) }
-        if let database = persistence.service { services.append(.init(service: database)) }
-        if let redis = shared.service { services.append(.init(service: redis)) }
-        services.append(.init(service: PasswordHasherService(shutdown: { await identity.hasher.shutdown() })))
-        services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
-        services.append(.init(service: identity.scheduler(configuration, logger: logger)))
-        services.append(
-            .init(
-                service: AlertMonitor.make(
-                    configuration, queue: shared.jobs, requests: observability.requestMetrics, clock: clock, logger: logger)))
-        if configuration.workerMode == .inline {
-            services.append(.init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger)))
-        }
-        services.append(.init(service: http))
-        services.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        )
-        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let http = HTTPApplication.build(settings: settings, dependencies: dependencies, logger: logger, onServerRunning: onServerRunning)
+        // The in-process worker outlives the HTTP server, which drains after readiness has turned 503.
+        var tail: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.workerMode == .inline { tail.append(core.worker(configuration, logger: logger)) }
+        tail.append(.init(service: http))
+        tail.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
         logger.info(
             "portside starting",
             metadata: [
@@ -241,7 +166,7 @@ public enum Portside {
                 "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databaseDescription)",
             ]
         )
-        return ServiceGroup(configuration: groupConfiguration)
+        return core.serviceGroup(configuration, requests: observability.requestMetrics, tail: tail, logger: logger)
     }
 
     /// The gauges read at each scrape: queue sizes by state, the PostgreSQL pool, the password hasher's queue.
