@@ -140,6 +140,27 @@ import Testing
         #expect(attackerWithThePassword == "429 retry after 1")
     }
 
+    @Test func ipv6AddressesCountByTheirSlash64AndMappedIPv4ByTheIPv4Address() async throws {
+        let settings = IdentitySettings(signInThrottle: SignInThrottle(address: ThrottlePolicy(freeFailures: 2, maximumWait: 900, forgetAfter: 3600)))
+        let fixture = await IdentityFixture(settings: settings)
+
+        func guess(_ index: Int, from address: String) async -> String {
+            await outcome(fixture, "user\(index)@example.com", "Wrong1234", from: RequestOrigin(clientAddress: address))
+        }
+        let oneSubscriber = [
+            await guess(1, from: "2001:db8:1:2::1"), await guess(2, from: "2001:db8:1:2:ffff::9"),
+            await guess(3, from: "2001:0DB8:0001:0002:0:0:0:abcd"),
+        ]
+        let neighbour = await guess(4, from: "2001:db8:1:3::1")
+        let mapped = [
+            await guess(5, from: "::ffff:198.51.100.4"), await guess(6, from: "::ffff:c633:6404"), await guess(7, from: "198.51.100.4"),
+        ]
+
+        #expect(oneSubscriber == ["401", "401", "429 retry after 1"])
+        #expect(neighbour == "401")
+        #expect(mapped == ["401", "401", "429 retry after 1"])
+    }
+
     @Test func twoInstancesSharingTheStoreShareTheCount() async throws {
         let database = MemoryDatabase()
         let clock = TestClock()

@@ -51,7 +51,7 @@ extension AuthService {
     ) async throws -> PasswordCheck {
         let throttle = deps.settings.signInThrottle
         let accountKey = deps.signInKey(account: email)
-        let addressKey = origin.clientAddress.map { "sign-in:address:\($0)" }
+        let addressKey = origin.clientAddress.map { "sign-in:address:\(ClientAddressPrefix.of($0))" }
         return try await deps.passwordChecks.run(accountKey) {
             if let addressKey,
                 case .refused(let until) = try await deps.rateLimits.reserveAttempt(key: addressKey, policy: throttle.address, now: now)
