@@ -70,8 +70,8 @@ import Testing
         let events = try await fixture.database.auditLog.list(
             filter: AuditFilter(action: "user.email_change_cancel"), page: PageRequest(page: 1, limit: 10))
         // The use, and the refused reuse.
-        #expect(events.items.map(\.outcome) == [.failure, .success])
-        #expect(events.items.last?.detail == "pending change dropped; 2 sessions ended")
+        #expect(events.items.map(\.outcome.rawValue).sorted() == ["failure", "success"])
+        #expect(events.items.first { $0.outcome == .success }?.detail == "pending change dropped; 2 sessions ended")
     }
 
     @Test func theLinkPutsTheOldAddressBackAfterTheChangeWasConfirmed() async throws {
