@@ -14,7 +14,8 @@ public struct IdentityDependencies: Sendable {
     public let jobs: any JobQueue
     public let clock: any WallClock
     public let ids: any IDGenerator
-    /// Counts account emails per account, so nobody can flood a mailbox or keep its links dead.
+    /// Counts account emails per account, so nobody can flood a mailbox or keep its links dead, and throttles wrong
+    /// passwords per email and per client address (`SignInThrottle`).
     public let rateLimits: any RateLimitStore
     public let settings: IdentitySettings
     /// Where account emails are asked for, to be relayed to `jobs` (outside a transaction; inside one, the
