@@ -64,7 +64,8 @@ import Testing
     @Test func productionRefusesMemoryMail() throws {
         let error = #expect(throws: ConfigurationError.self) {
             try Configuration.parse([
-                "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside.sqlite", "JWT_SECRET": String(repeating: "x", count: 64),
+                "APP_ENV": "production", "DATABASE_URL": "sqlite:/var/lib/portside.sqlite",
+                "JWT_SECRET": "Vq3xR8mZt2Lk9WcY4pHn7BsJ1dGf6TaU0eKr5NyQw8Zi3XoM2vCb7LhS9jPg4uDt",
                 "MAIL_URL": "memory:", "METRICS_TOKEN": "scrape-token-0123456789",
             ])
         }

@@ -103,6 +103,14 @@ extension Configuration {
                 reader.problem(key, "must be http/protobuf or http/json (got \"\(value)\")")
             }
         }
+        if let value = reader.string("OTEL_PROPAGATORS") {
+            // swift-otel stops the process (fatalError) for every propagator but W3C trace context.
+            let unsupported = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !["tracecontext", "none"].contains($0) }
+            if !unsupported.isEmpty {
+                reader.problem("OTEL_PROPAGATORS", "only tracecontext (or none) is supported (got \(unsupported.joined(separator: ", ")))")
+            }
+        }
         if let token = configuration.metricsToken, token.value.count < 16 {
             reader.problem("METRICS_TOKEN", "must be at least 16 characters")
         }
@@ -134,7 +142,13 @@ extension Configuration {
         if production {
             if databaseURL == nil { reader.problem("DATABASE_URL", "must be set explicitly in production") }
             if configuration.database == .memory { reader.problem("DATABASE_URL", "memory: loses every write on restart; not allowed in production") }
-            if (configuration.jwtSecret?.value.count ?? 0) < 64 { reader.problem("JWT_SECRET", "must be at least 64 characters in production") }
+            if let secret = configuration.jwtSecret?.value, secret.count >= 64 {
+                if let weakness = SecretStrength.weakness(of: secret) {
+                    reader.problem("JWT_SECRET", "\(weakness): generate it, e.g. openssl rand -base64 48")
+                }
+            } else {
+                reader.problem("JWT_SECRET", "must be at least 64 characters in production")
+            }
             if configuration.corsOrigins.contains("*") { reader.problem("CORS_ORIGINS", "must not contain * in production") }
             if configuration.mail == .memory { reader.problem("MAIL_URL", "memory: delivers nothing; not allowed in production") }
             if configuration.metricsEnabled, configuration.metricsToken == nil {
