@@ -21,7 +21,9 @@ extension UserService {
         try principal.require(.manageUsers)
         var problems: [FieldError] = []
         let term = search?.trimmingWhitespace()
-        if let term, term.unicodeScalars.count > 200 { problems.append(FieldError(field: "search", message: "search must be at most 200 characters")) }
+        if let term, term.unicodeScalars.count > 200 {
+            problems.append(FieldError(field: "search", message: "search must be at most 200 characters"))
+        }
         var role: Role?
         if let rawRole {
             role = Role(rawValue: rawRole)
