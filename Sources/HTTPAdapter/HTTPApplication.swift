@@ -29,15 +29,6 @@ public enum HTTPApplication {
                 window: settings.rateLimitWindow
             )
         )
-        router.add(
-            middleware: AuthRateLimitMiddleware(
-                store: dependencies.rateLimitStore,
-                clock: dependencies.clock,
-                limit: settings.authRateLimitMax,
-                window: settings.rateLimitWindow,
-                paths: AuthController.limitedPaths
-            )
-        )
         router.add(middleware: PreflightMiddleware(policy: cors))
         router.add(middleware: QueryGuardMiddleware())
         router.add(middleware: BodyMiddleware(limit: settings.bodyLimit))
@@ -54,7 +45,9 @@ public enum HTTPApplication {
             cacheLifetime: settings.healthCacheLifetime
         ).register(on: catalog)
         let authenticator = Authenticator(auth: dependencies.auth)
-        AuthController(auth: dependencies.auth, authenticator: authenticator).register(on: catalog)
+        let authLimit = RouteRateLimit(
+            store: dependencies.rateLimitStore, clock: dependencies.clock, limit: settings.authRateLimitMax, window: settings.rateLimitWindow)
+        AuthController(auth: dependencies.auth, authenticator: authenticator, limit: authLimit).register(on: catalog)
         UsersController(users: dependencies.users, authenticator: authenticator).register(on: catalog)
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)

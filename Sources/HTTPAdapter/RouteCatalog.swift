@@ -17,6 +17,8 @@ public final class RouteCatalog {
 
     let router: Router<AppRequestContext>
     public private(set) var entries: [Entry] = []
+    /// The routes registered with a rate limit of their own (`limited(by:)`).
+    public private(set) var limitedEntries: Set<Entry> = []
 
     init(router: Router<AppRequestContext>) {
         self.router = router
@@ -26,9 +28,12 @@ public final class RouteCatalog {
     func on(
         _ method: HTTPRequest.Method,
         _ path: String,
+        limited: Bool = false,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) {
         router.on(RouterPath(path), method: method, use: handler)
-        entries.append(Entry(method: method.rawValue, path: path))
+        let entry = Entry(method: method.rawValue, path: path)
+        entries.append(entry)
+        if limited { limitedEntries.insert(entry) }
     }
 }

@@ -284,12 +284,28 @@ extension [String: Any] {
         }
     }
 
-    @Test(arguments: [
-        ("/api/v1/auth/login/", "/api/v1/auth/login"), ("//api/v1//auth/login", "/api/v1/auth/login"),
-        ("/api/v1/auth/log%69n", "/api/v1/auth/login"), ("/", "/"),
-    ])
-    func pathsAreComparedAsTheRouterMatchesThem(raw: String, expected: String) {
-        #expect(AuthRateLimitMiddleware.routePath(raw) == expected)
+    @Test func everyRouteThatTakesCredentialsTokensOrMailRequestsIsLimited() async throws {
+        var app = TestApp()
+        app.settings.authRateLimitMax = 2
+        let identity = await IdentityFixture(database: app.database, clock: app.clock, settings: app.identitySettings)
+        let (_, catalog) = HTTPApplication.buildRouter(settings: app.settings, dependencies: app.dependencies(identity))
+        let entries = catalog.limitedEntries
+        let limited = entries.map { "\($0.method) \($0.path)" }.sorted()
+        #expect(
+            limited == [
+                "POST /api/v1/auth/cancel-email-change", "POST /api/v1/auth/change-password", "POST /api/v1/auth/forgot-password",
+                "POST /api/v1/auth/login", "POST /api/v1/auth/logout", "POST /api/v1/auth/refresh-token", "POST /api/v1/auth/register",
+                "POST /api/v1/auth/resend-verification", "POST /api/v1/auth/reset-password", "POST /api/v1/auth/verify-email",
+            ])
+        // The limit is the route's own: each of them answers 429 on its third request, whatever its handler would say.
+        try await app.test { client in
+            for entry in entries {
+                var statuses: [Int] = []
+                for _ in 0..<3 { statuses.append(try await client.send(.post, entry.path, json: "{}").status.code) }
+                #expect(statuses[2] == 429, "\(entry.path): \(statuses)")
+                #expect(!statuses[..<2].contains(429), "\(entry.path): \(statuses)")
+            }
+        }
     }
 }
 

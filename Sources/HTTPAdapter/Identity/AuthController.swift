@@ -7,27 +7,23 @@ import Hummingbird
 struct AuthController {
     let auth: AuthService
     let authenticator: Authenticator
-
-    /// The routes limited per client address by `AUTH_RATE_LIMIT_MAX`.
-    static let limitedPaths: Set<String> = [
-        "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh-token", "/api/v1/auth/logout", "/api/v1/auth/verify-email",
-        "/api/v1/auth/resend-verification", "/api/v1/auth/forgot-password", "/api/v1/auth/reset-password", "/api/v1/auth/change-password",
-        "/api/v1/auth/cancel-email-change",
-    ]
+    /// `AUTH_RATE_LIMIT_MAX` per client address, on each route that takes credentials, tokens or mail requests.
+    let limit: RouteRateLimit
 
     func register(on routes: RouteCatalog) {
-        routes.on(.post, "/api/v1/auth/register", use: register)
-        routes.on(.post, "/api/v1/auth/login", use: login)
-        routes.on(.post, "/api/v1/auth/refresh-token", use: refresh)
-        routes.on(.post, "/api/v1/auth/logout", use: logout)
+        let limited = routes.limited(by: limit)
+        limited.on(.post, "/api/v1/auth/register", use: register)
+        limited.on(.post, "/api/v1/auth/login", use: login)
+        limited.on(.post, "/api/v1/auth/refresh-token", use: refresh)
+        limited.on(.post, "/api/v1/auth/logout", use: logout)
         routes.on(.post, "/api/v1/auth/revoke-all", use: revokeAll)
         routes.on(.get, "/api/v1/auth/profile", use: profile)
-        routes.on(.post, "/api/v1/auth/verify-email", use: verifyEmail)
-        routes.on(.post, "/api/v1/auth/cancel-email-change", use: cancelEmailChange)
-        routes.on(.post, "/api/v1/auth/resend-verification", use: resendVerification)
-        routes.on(.post, "/api/v1/auth/forgot-password", use: forgotPassword)
-        routes.on(.post, "/api/v1/auth/reset-password", use: resetPassword)
-        routes.on(.post, "/api/v1/auth/change-password", use: changePassword)
+        limited.on(.post, "/api/v1/auth/verify-email", use: verifyEmail)
+        limited.on(.post, "/api/v1/auth/cancel-email-change", use: cancelEmailChange)
+        limited.on(.post, "/api/v1/auth/resend-verification", use: resendVerification)
+        limited.on(.post, "/api/v1/auth/forgot-password", use: forgotPassword)
+        limited.on(.post, "/api/v1/auth/reset-password", use: resetPassword)
+        limited.on(.post, "/api/v1/auth/change-password", use: changePassword)
         routes.on(.get, "/api/v1/auth/sessions", use: sessions)
         routes.on(.delete, "/api/v1/auth/sessions/{id}", use: endSession)
     }
