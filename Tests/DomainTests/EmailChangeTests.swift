@@ -135,4 +135,19 @@ import Testing
 
         #expect(try await fixture.database.users.find(id: principal.user.id)?.email == "ada@example.com")
     }
+
+    @Test func emailChangesAreLimitedToTheHourlyAllowanceWhateverTheAddress() async throws {
+        let fixture = await IdentityFixture(settings: IdentitySettings(accountEmailsPerHour: 2, publicBaseURL: "https://app.example.com"))
+        let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
+        try await fixture.register("Bob", email: "bob@example.com")
+
+        _ = try await change(fixture, principal, to: "one@example.com")
+        _ = try await change(fixture, principal, to: "bob@example.com")
+
+        await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 3600)) {
+            try await change(fixture, principal, to: "two@example.com")
+        }
+        fixture.clock.advance(by: 3600)
+        _ = try await change(fixture, principal, to: "two@example.com")
+    }
 }

@@ -58,6 +58,13 @@ public struct UserService: Sendable {
             try await AuthService(deps).verifyCurrentPassword(
                 password, of: principal.user, action: email == nil ? .updateProfile : .requestEmailChange, origin: origin, now: now)
         }
+        if let email, email != principal.user.email, email != principal.user.pendingEmail,
+            let wait = try await deps.emailAllowance("change", for: principal.user.id.uuidString, at: now)
+        {
+            // Each change mails two addresses, one of which the caller chooses: at most the hourly allowance, whether or
+            // not the address has an account.
+            throw DomainError.rateLimited(retryAfterSeconds: wait)
+        }
         return try await apply(name: name, email: email, principal, origin: origin, now: now)
     }
 
