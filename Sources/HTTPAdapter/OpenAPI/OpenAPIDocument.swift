@@ -469,7 +469,7 @@ enum OpenAPIDocument {
                 "tags": ["Users"],
                 "operationId": "updateMe",
                 "summary": "Change the caller's name, or ask to change their email (needs currentPassword; kept pending until a link sent to it is followed)",
-                "description": "An email change needs the current password (a wrong one is answered 400 naming currentPassword and throttled like a wrong sign-in). The address being replaced is sent a link that undoes the change and ends every session for EMAIL_CHANGE_CANCEL_TTL. An address of another account is answered exactly like a free one: its owner is told instead of sent a link, and it never becomes this account's email.",
+                "description": "An email change needs the current password (a wrong one is answered 400 naming currentPassword and throttled like a wrong sign-in). The address being replaced is sent a link that undoes the change and ends every session for EMAIL_CHANGE_CANCEL_TTL. An address of another account is answered exactly like a free one: its owner is told instead of sent a link, and it never becomes this account's email. At most five email changes an hour per account (429 beyond).",
                 "security": [{ "bearerAuth": [] }],
                 "requestBody": {
                   "required": true,
