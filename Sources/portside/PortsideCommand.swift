@@ -132,8 +132,18 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Inspect the configuration.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Docs.self]
     )
+
+    struct Docs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the table of every configuration key, as docs/configuration.md holds it."
+        )
+
+        func run() async throws {
+            print(ConfigurationKey.markdownTable)
+        }
+    }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

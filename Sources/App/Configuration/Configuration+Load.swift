@@ -16,7 +16,18 @@ extension Configuration {
 
     /// Validates `env` and returns the configuration, or throws listing every problem at once.
     public static func parse(_ env: [String: String]) throws(ConfigurationError) -> Configuration {
-        var reader = Reader(env: env)
+        try parse(env, record: KeysRead())
+    }
+
+    /// Every key `parse` looks at for `env`, whether or not it is valid: checked against `ConfigurationKey.all`.
+    static func keysRead(_ env: [String: String]) -> Set<String> {
+        let record = KeysRead()
+        _ = try? parse(env, record: record)
+        return record.names
+    }
+
+    private static func parse(_ env: [String: String], record: KeysRead) throws(ConfigurationError) -> Configuration {
+        var reader = Reader(env: env, record: record)
         let environment = reader.choice("APP_ENV", default: Environment.development)
         let production = environment == .production
         let databaseURL = reader.string("DATABASE_URL")
@@ -70,7 +81,7 @@ extension Configuration {
             workerMode: reader.choice("WORKER_MODE", default: production && redisURL != nil ? WorkerMode.off : WorkerMode.inline),
             publicBaseURL: reader.url("PUBLIC_BASE_URL", default: "http://localhost:8080"),
             // Set but empty means "no cross-origin callers", even in development.
-            corsOrigins: ConfigurationValues.list(env["CORS_ORIGINS"] ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
+            corsOrigins: ConfigurationValues.list(reader.raw("CORS_ORIGINS") ?? (production ? "" : "http://localhost:3000,http://localhost:5173")),
             trustedProxies: ConfigurationValues.list(reader.string("TRUSTED_PROXIES") ?? ""),
             bodyLimit: reader.size("BODY_LIMIT", default: "10kb", in: 1...(64 * 1024 * 1024)),
             rateLimitWindow: reader.duration("RATE_LIMIT_WINDOW", default: "15m", minimum: .seconds(1)),
@@ -175,17 +186,34 @@ extension String {
     }
 }
 
+/// The names of the keys a `Reader` has looked at.
+final class KeysRead {
+    var names: Set<String> = []
+}
+
 /// Reads keys, collecting every problem instead of stopping at the first.
 private struct Reader {
     let env: [String: String]
+    let record: KeysRead
     var problems: [String] = []
+
+    init(env: [String: String], record: KeysRead) {
+        self.env = env
+        self.record = record
+    }
+
+    /// The value as set, even when empty (for the one key where set-but-empty means something).
+    func raw(_ key: String) -> String? {
+        record.names.insert(key)
+        return env[key]
+    }
 
     mutating func problem(_ key: String, _ message: String) {
         problems.append("\(key): \(message)")
     }
 
     func string(_ key: String) -> String? {
-        guard let value = env[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = raw(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 
