@@ -50,6 +50,16 @@ import Testing
         #expect(compared >= 40, "only \(compared) defaults compared")
     }
 
+    @Test func theREADMEsConfigurationTableNamesEveryKey() throws {
+        let readme = try String(contentsOf: packageRoot().appendingPathComponent("README.md"), encoding: .utf8)
+        let keys = readme.components(separatedBy: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `"), let end = line.dropFirst(3).firstIndex(of: "`") else { return nil }
+            let name = line[line.index(line.startIndex, offsetBy: 3)..<end]
+            return name.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) ? String(name) : nil
+        }
+        #expect(Set(keys) == Set(Self.names), "README's configuration table and ConfigurationKey.all name different keys")
+    }
+
     @Test func theDefaultsTheTableStatesAreTheOnesTheLoaderUses() throws {
         let printed = Dictionary(uniqueKeysWithValues: try Configuration.parse([:]).entries.map { ($0.key, $0.value) })
         var compared = 0
