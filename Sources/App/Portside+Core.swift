@@ -23,8 +23,7 @@ extension Portside {
             let clock = SystemClock()
             let ids = UUIDv7Generator(clock: clock)
             do {
-                if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
-                if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
+                try await persistence.prepareSchema()
                 let shared = try openSharedState(configuration, logger: logger)
                 let identity = try await makeIdentity(
                     configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: shared.rateLimits, jobs: shared.jobs,

@@ -85,10 +85,10 @@ extension Portside {
             case .smtp(let url, _): try SMTPMailer(url: try SMTPURL(url.value), from: configuration.mailFrom, clock: clock)
             }
         let dependencies = IdentityDependencies(
-            users: persistence.users,
-            sessions: persistence.sessions,
-            oneTimeTokens: persistence.oneTimeTokens,
-            auditLog: persistence.auditLog,
+            users: persistence.repositories.users,
+            sessions: persistence.repositories.sessions,
+            oneTimeTokens: persistence.repositories.oneTimeTokens,
+            auditLog: persistence.repositories.auditLog,
             unitOfWork: persistence.unitOfWork,
             hasher: hasher,
             accessTokens: accessTokens,
@@ -98,7 +98,7 @@ extension Portside {
             ids: ids,
             rateLimits: rateLimits,
             settings: identitySettings(configuration),
-            outbox: persistence.outbox
+            outbox: persistence.repositories.outbox
         )
         let retryPolicy = RetryPolicy(maximumAttempts: configuration.jobAttempts, baseDelay: configuration.jobBackoff / .seconds(1))
         return Identity(hasher: hasher, dependencies: dependencies, mailer: mailer, retryPolicy: retryPolicy)

@@ -12,8 +12,7 @@ extension Portside {
     ) async throws -> (id: String, email: String) {
         let persistence = try await openPersistence(configuration, logger: logger)
         do {
-            if let database = persistence.sqlite { try await prepareSchema(configuration, database: database, logger: logger) }
-            if case .postgres(let target) = configuration.database { try await prepareSchema(configuration, postgres: target, logger: logger) }
+            try await persistence.prepareSchema()
             let user = try await withRunning(persistence) {
                 let clock = SystemClock()
                 // No token is issued here, so an unset JWT_SECRET needs no warning.

@@ -17,20 +17,16 @@ public enum Portside {
     /// The OpenAPI document the HTTP adapter serves.
     public static var openAPIDocument: String { HTTPApplication.openAPIDocument }
 
-    /// The persistence adapters for the configured `DATABASE_URL`.
+    /// The persistence adapters for the configured `DATABASE_URL`: what every process and command opens.
     struct Persistence {
-        let examples: any ExampleRepository
-        let users: any UserRepository
-        let sessions: any SessionRepository
-        let oneTimeTokens: any OneTimeTokenRepository
-        let auditLog: any AuditLog
-        let outbox: any OutboxRepository
+        /// Every repository, each call on its own.
+        let repositories: Repositories
         let unitOfWork: any UnitOfWork
         let check: any DependencyCheck
         /// The database as a service, closed last on shutdown (nil for memory).
         let service: (any Service)?
-        /// The SQLite database, for its migrator (nil for memory).
-        let sqlite: SQLiteDatabase?
+        /// Migrates (development) or checks that nothing is pending (production); see `prepareSchema`.
+        let prepareSchema: @Sendable () async throws -> Void
         /// The PostgreSQL pool's use, for metrics (nil for other databases).
         var poolUsage: PostgresPoolUsage? = nil
         let close: @Sendable () async -> Void
@@ -69,26 +65,22 @@ public enum Portside {
         case .memory:
             let database = MemoryDatabase()
             return Persistence(
-                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: nil, sqlite: nil, close: {}
-            )
+                repositories: database.repositories, unitOfWork: database, check: database, service: nil, prepareSchema: {}, close: {})
         case .postgres(let target):
             let database = PostgresDatabase(
                 url: try PostgresURL(target.url.value), poolSize: configuration.databasePoolSize,
                 connectTimeout: configuration.databaseConnectTimeout, queryTimeout: configuration.databaseQueryTimeout, logger: logger
             )
             return Persistence(
-                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: nil,
-                poolUsage: database.usage, close: {}
-            )
+                repositories: database.repositories, unitOfWork: database, check: database, service: database,
+                prepareSchema: { try await prepareSchema(configuration, postgres: target, logger: logger) }, poolUsage: database.usage,
+                close: {})
         case .sqlite(let path):
             let database = try await SQLiteDatabase.open(path: path, logger: logger)
             return Persistence(
-                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database, check: database, service: database, sqlite: database,
-                close: { await database.close() }
-            )
+                repositories: database.repositories, unitOfWork: database, check: database, service: database,
+                prepareSchema: { try await prepareSchema(configuration, database: database, logger: logger) },
+                close: { await database.close() })
         }
     }
 
@@ -133,7 +125,7 @@ public enum Portside {
         let readiness = Readiness()
         let dependencies = HTTPDependencies(
             examples: ExampleService(
-                repository: persistence.examples,
+                repository: persistence.repositories.examples,
                 unitOfWork: persistence.unitOfWork,
                 clock: core.clock,
                 ids: core.ids,

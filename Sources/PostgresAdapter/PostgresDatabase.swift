@@ -10,6 +10,7 @@ import ServiceLifecycle
 /// It is a service: `run()` runs the pool, and queries wait for it. Failures to reach the server (refused, closed or
 /// timed-out connections, a pool that cannot connect, a statement over the query timeout, a server that stops
 /// answering) are thrown as `DomainError.unavailable("database")`, which HTTP answers with 503; the log gets the detail.
+@dynamicMemberLookup
 public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
     public let name = "database"
     let client: PostgresClient
@@ -54,13 +55,26 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
         logger.info("postgresql pool closed")
     }
 
-    /// Repositories that run each call on its own.
-    public var examples: some ExampleRepository { ExamplePostgresRepository(executor: poolExecutor) }
-    public var users: some UserRepository { UserPostgresRepository(executor: poolExecutor) }
-    public var sessions: some SessionRepository { SessionPostgresRepository(executor: poolExecutor) }
-    public var oneTimeTokens: some OneTimeTokenRepository { OneTimeTokenPostgresRepository(executor: poolExecutor) }
-    public var auditLog: some AuditLog { AuditEventPostgresLog(executor: poolExecutor) }
-    public var outbox: some OutboxRepository { OutboxPostgresRepository(executor: poolExecutor) }
+    /// Every PostgreSQL repository over `executor`: this engine's one list of them, for single calls (the pool)
+    /// and for transactions (one connection). A new module adds its repository here.
+    static func repositories(on executor: PostgresExecutor) -> Repositories {
+        Repositories(
+            examples: ExamplePostgresRepository(executor: executor),
+            users: UserPostgresRepository(executor: executor),
+            sessions: SessionPostgresRepository(executor: executor),
+            oneTimeTokens: OneTimeTokenPostgresRepository(executor: executor),
+            auditLog: AuditEventPostgresLog(executor: executor),
+            outbox: OutboxPostgresRepository(executor: executor)
+        )
+    }
+
+    /// Repositories that run each call on its own, on the pool.
+    public var repositories: Repositories { Self.repositories(on: poolExecutor) }
+
+    /// `database.users` and the like: one repository of `repositories`.
+    public subscript<Repository>(dynamicMember keyPath: KeyPath<Repositories, Repository>) -> Repository {
+        repositories[keyPath: keyPath]
+    }
 
     private var poolExecutor: PostgresExecutor { PostgresExecutor(target: .pool(self), logger: logger) }
 
@@ -84,16 +98,7 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
                 do {
                     let result = try await marker.withLock {
                         try await Self.$openTransactions.withValue(Self.openTransactions.merging([ObjectIdentifier(self): marker]) { $1 }) {
-                            try await work(
-                                Repositories(
-                                    examples: ExamplePostgresRepository(executor: executor),
-                                    users: UserPostgresRepository(executor: executor),
-                                    sessions: SessionPostgresRepository(executor: executor),
-                                    oneTimeTokens: OneTimeTokenPostgresRepository(executor: executor),
-                                    auditLog: AuditEventPostgresLog(executor: executor),
-                                    outbox: OutboxPostgresRepository(executor: executor)
-                                )
-                            )
+                            try await work(Self.repositories(on: executor))
                         }
                     }
                     // COMMIT of a transaction that a failed statement aborted answers ROLLBACK, not an error.

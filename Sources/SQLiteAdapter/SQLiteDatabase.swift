@@ -19,6 +19,7 @@ protocol SQLiteExecutor: Sendable {
 
 /// The SQLite database selected by `DATABASE_URL=sqlite:PATH`: one writer connection and a few read-only ones in
 /// WAL mode, every call run on a dedicated thread pool. It is a service so that it closes last on shutdown.
+@dynamicMemberLookup
 public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteExecutor {
     public let name = "database"
     public let path: String
@@ -84,13 +85,26 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
         logger.info("sqlite database closed")
     }
 
+    /// Every SQLite repository over `executor`: this engine's one list of them, for single calls (the database
+    /// itself) and for transactions (the writer inside one). A new module adds its repository here.
+    static func repositories(on executor: any SQLiteExecutor) -> Repositories {
+        Repositories(
+            examples: ExampleSQLiteRepository(executor: executor),
+            users: UserSQLiteRepository(executor: executor),
+            sessions: SessionSQLiteRepository(executor: executor),
+            oneTimeTokens: OneTimeTokenSQLiteRepository(executor: executor),
+            auditLog: AuditEventSQLiteLog(executor: executor),
+            outbox: OutboxSQLiteRepository(executor: executor)
+        )
+    }
+
     /// Repositories that run each call on its own.
-    public var examples: some ExampleRepository { ExampleSQLiteRepository(executor: self) }
-    public var users: some UserRepository { UserSQLiteRepository(executor: self) }
-    public var sessions: some SessionRepository { SessionSQLiteRepository(executor: self) }
-    public var oneTimeTokens: some OneTimeTokenRepository { OneTimeTokenSQLiteRepository(executor: self) }
-    public var auditLog: some AuditLog { AuditEventSQLiteLog(executor: self) }
-    public var outbox: some OutboxRepository { OutboxSQLiteRepository(executor: self) }
+    public var repositories: Repositories { Self.repositories(on: self) }
+
+    /// `database.users` and the like: one repository of `repositories`.
+    public subscript<Repository>(dynamicMember keyPath: KeyPath<Repositories, Repository>) -> Repository {
+        repositories[keyPath: keyPath]
+    }
 
     public func ping() async throws {
         _ = try await query("SELECT 1", [])
@@ -119,16 +133,7 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
 
     public func transaction<T: Sendable>(_ work: @Sendable (Repositories) async throws -> T) async throws -> T {
         try await write { executor in
-            try await work(
-                Repositories(
-                    examples: ExampleSQLiteRepository(executor: executor),
-                    users: UserSQLiteRepository(executor: executor),
-                    sessions: SessionSQLiteRepository(executor: executor),
-                    oneTimeTokens: OneTimeTokenSQLiteRepository(executor: executor),
-                    auditLog: AuditEventSQLiteLog(executor: executor),
-                    outbox: OutboxSQLiteRepository(executor: executor)
-                )
-            )
+            try await work(Self.repositories(on: executor))
         }
     }
 

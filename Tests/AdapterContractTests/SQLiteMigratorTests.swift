@@ -145,12 +145,18 @@ import Testing
         let status = try await SQLiteMigrator(database: database, directory: directory, logger: testLogger).status()
         await database.close()
 
-        let names = [
-            "create_examples", "add_example_owner", "create_users", "create_sessions", "create_one_time_tokens", "create_audit_events",
-            "create_outbox", "add_outbox_trace_context",
-        ]
-        #expect(status.map(\.name) == names)
-        #expect(status.map(\.version) == Array(1...8))
+        let shipped = try shippedMigrations("sqlite")
+        #expect(status.map(\.name) == shipped.map(\.name))
+        #expect(status.map(\.version) == shipped.map(\.version))
         #expect(status.allSatisfy { $0.state == .applied })
+    }
+
+    @Test func bothEnginesShipTheSameMigrationsInTheSameOrder() throws {
+        let sqlite = try shippedMigrations("sqlite")
+        let postgres = try shippedMigrations("postgres")
+        #expect(!sqlite.isEmpty)
+        #expect(sqlite.map(\.version) == Array(1...sqlite.count), "numbered 1, 2, 3... without gaps")
+        #expect(sqlite.map(\.version) == postgres.map(\.version))
+        #expect(sqlite.map(\.name) == postgres.map(\.name))
     }
 }

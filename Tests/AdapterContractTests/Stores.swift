@@ -13,14 +13,15 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     var description: String { rawValue }
 }
 
+/// One engine's repositories and unit of work: `store.users` and the like read `repositories`.
+@dynamicMemberLookup
 struct Store: Sendable {
-    let examples: any ExampleRepository
-    let users: any UserRepository
-    let sessions: any SessionRepository
-    let oneTimeTokens: any OneTimeTokenRepository
-    let auditLog: any AuditLog
-    let outbox: any OutboxRepository
+    let repositories: Repositories
     let unitOfWork: any UnitOfWork
+
+    subscript<Repository>(dynamicMember keyPath: KeyPath<Repositories, Repository>) -> Repository {
+        repositories[keyPath: keyPath]
+    }
 }
 
 /// Builds a fresh store of `kind` (SQLite: a new file, migrated; PostgreSQL: a new schema, migrated), runs `body`,
@@ -29,21 +30,11 @@ func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async th
     switch kind {
     case .memory:
         let database = MemoryDatabase()
-        try await body(
-            Store(
-                examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
-            )
-        )
+        try await body(Store(repositories: database.repositories, unitOfWork: database))
     case .sqlite:
         let database = try await openMigratedSQLite()
         do {
-            try await body(
-                Store(
-                    examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                    auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
-                )
-            )
+            try await body(Store(repositories: database.repositories, unitOfWork: database))
             await database.close()
         } catch {
             await database.close()
@@ -51,17 +42,22 @@ func withStore(_ kind: StoreKind, _ body: (Store) async throws -> Void) async th
         }
     case .postgres:
         try await withMigratedPostgres { database in
-            try await body(
-                Store(
-                    examples: database.examples, users: database.users, sessions: database.sessions, oneTimeTokens: database.oneTimeTokens,
-                    auditLog: database.auditLog, outbox: database.outbox, unitOfWork: database
-                )
-            )
+            try await body(Store(repositories: database.repositories, unitOfWork: database))
         }
     }
 }
 
 let testLogger = Logger(label: "portside-tests")
+
+/// The migrations this checkout ships for `engine` (`migrations/ENGINE/NNNN_name.sql`), in order.
+func shippedMigrations(_ engine: String) throws -> [(version: Int, name: String)] {
+    let directory = packageRoot().appendingPathComponent("migrations/\(engine)")
+    return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted().compactMap { file in
+        let stem = file.dropLast(4)
+        guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]) else { return nil }
+        return (version, String(stem[stem.index(after: underscore)...]))
+    }
+}
 
 func openMigratedSQLite(path: String = temporaryDatabasePath()) async throws -> SQLiteDatabase {
     let database = try await SQLiteDatabase.open(path: path, logger: testLogger)
