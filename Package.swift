@@ -161,7 +161,7 @@ let package = Package(
             ],
             // The pinned Swagger UI the docs page serves (scripts/vendor-swagger-ui.sh), copied beside the binary as
             // portside_HTTPAdapter.resources and read by SwaggerUIAssets, never through Bundle.module.
-            resources: [.copy("Resources/swagger-ui")],
+            resources: [.copy("Resources/swagger-ui"), .copy("Resources/openapi")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -15,7 +15,7 @@ public enum Portside {
     public static let version = "0.1.0"
 
     /// The OpenAPI document the HTTP adapter serves.
-    public static var openAPIDocument: String { HTTPApplication.openAPIDocument }
+    public static var openAPIDocument: String? { HTTPApplication.openAPIDocument }
 
     /// The persistence adapters for the configured `DATABASE_URL`: what every process and command opens.
     struct Persistence {

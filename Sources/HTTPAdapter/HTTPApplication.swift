@@ -71,6 +71,9 @@ public enum HTTPApplication {
         if settings.docsEnabled, settings.docsAssetsURL == nil, settings.swaggerUI == nil {
             logger.warning("the docs page cannot show Swagger UI: portside_HTTPAdapter.resources is not beside the executable")
         }
+        if OpenAPIDocument.merged == nil {
+            logger.error("/openapi.json answers 503: the API document's parts (portside_HTTPAdapter.resources) are not beside the executable")
+        }
         let requestTimeout = TimeAmount(settings.requestTimeout)
         return Application(
             router: router,

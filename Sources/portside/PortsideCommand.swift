@@ -161,7 +161,10 @@ struct OpenAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the OpenAPI document.")
 
     func run() async throws {
-        print(Portside.openAPIDocument)
+        guard let document = Portside.openAPIDocument else {
+            throw ValidationError("the API document's parts (portside_HTTPAdapter.resources) are not beside the executable")
+        }
+        print(document)
     }
 }
 

@@ -14,8 +14,9 @@ struct DocsController {
     /// An operator's own host for the assets, used instead of the bundled ones, without integrity checks.
     let assetsURL: String?
     let production: Bool
-    /// The document as served: its password schema states the configured policy.
-    let document: String
+    /// The document as served: its password schema states the configured policy. Nil when its parts were not
+    /// found beside the binary: `/openapi.json` then answers 503 and says so.
+    let document: String?
 
     func register(on router: Router<AppRequestContext>) {
         for prefix in ["", "/api/v1"] {
@@ -37,8 +38,13 @@ struct DocsController {
         }
     }
 
-    @Sendable func openAPI(_ request: Request, context: AppRequestContext) -> Response {
-        Response(
+    @Sendable func openAPI(_ request: Request, context: AppRequestContext) throws -> Response {
+        guard let document else {
+            throw HTTPProblem(
+                status: .serviceUnavailable,
+                message: "The API document is not installed: portside_HTTPAdapter.resources must be beside the executable")
+        }
+        return Response(
             status: .ok,
             headers: [.contentType: JSONResponse.contentType, .cacheControl: "no-cache"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: document))

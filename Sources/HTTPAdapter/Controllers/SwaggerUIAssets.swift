@@ -56,18 +56,8 @@ public struct SwaggerUIAssets: Sendable {
         return SwaggerUIAssets(script: script, stylesheet: stylesheet, icon: read("favicon-32x32.png", "image/png"))
     }
 
-    /// Where SwiftPM puts the HTTPAdapter target's resources: beside the executable (the server, or the test runner
-    /// under `swift test`), named `<package>_<target>.resources` on Linux and `.bundle` on Apple platforms.
+    /// Where SwiftPM puts the HTTPAdapter target's `swagger-ui` resources.
     static func resourceDirectories() -> [URL] {
-        var executables: [URL] = []
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            executables.append(URL(fileURLWithPath: path))
-        }
-        if let url = Bundle.main.executableURL { executables.append(url.resolvingSymlinksInPath()) }
-        return executables.flatMap { executable in
-            ["portside_HTTPAdapter.resources", "portside_HTTPAdapter.bundle", "portside_HTTPAdapter.bundle/Contents/Resources"].map {
-                executable.deletingLastPathComponent().appendingPathComponent($0).appendingPathComponent("swagger-ui")
-            }
-        }
+        HTTPResources.directories(named: "swagger-ui")
     }
 }
