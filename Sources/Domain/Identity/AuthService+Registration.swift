@@ -12,12 +12,8 @@ extension AuthService {
     /// insert, one queued email, one audit event.
     public func registerConcealingExisting(_ input: Registration, origin: RequestOrigin) async throws {
         let (name, email, password) = try validated(input)
-        let hash = try await deps.hasher.hash(password)
         let now = deps.now()
-        let user = User(
-            id: deps.ids.makeID(), name: name, email: email, role: .user, passwordHash: hash, passwordChangedAt: now, createdAt: now,
-            updatedAt: now
-        )
+        let user = try await newAccount(name: name, email: email, password: password, now: now)
         let withinAllowance = try await deps.emailAllowance("register", for: email, at: now) == nil
         do {
             try await deps.unitOfWork.transaction { repositories in
@@ -30,6 +26,15 @@ extension AuthService {
             try await deps.audit(
                 .register, actor: nil, outcome: .failure, origin: origin, detail: "email already registered; concealed", at: now)
         }
+    }
+
+    /// A new account of role `user`, email unverified, with `password` hashed.
+    func newAccount(name: String, email: String, password: String, now: Date) async throws -> User {
+        let hash = try await deps.hasher.hash(password)
+        return User(
+            id: deps.ids.makeID(), name: name, email: email, role: .user, passwordHash: hash, passwordChangedAt: now, createdAt: now,
+            updatedAt: now
+        )
     }
 
     /// The checked name, address and password of a registration, or every problem with them.

@@ -27,12 +27,8 @@ public struct AuthService: Sendable {
     /// Creates a user account (role `user`, email unverified), signs it in and queues the verification email.
     public func register(_ input: Registration, origin: RequestOrigin) async throws -> Authentication {
         let (name, email, password) = try validated(input)
-        let hash = try await deps.hasher.hash(password)
         let now = deps.now()
-        let user = User(
-            id: deps.ids.makeID(), name: name, email: email, role: .user, passwordHash: hash, passwordChangedAt: now, createdAt: now,
-            updatedAt: now
-        )
+        let user = try await newAccount(name: name, email: email, password: password, now: now)
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
         do {
             try await deps.unitOfWork.transaction { repositories in
