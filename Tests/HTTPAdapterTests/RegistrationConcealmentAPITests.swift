@@ -33,6 +33,33 @@ import Testing
         }
     }
 
+    @Test func withTheSettingSigningInAfterRegisteringTellsAFreeAddressFromATakenOneApartNoMore() async throws {
+        var app = TestApp()
+        app.identitySettings.registrationConcealsExisting = true
+        try await app.test { client, identity in
+            try await identity.verifiedUser("Bob", email: "bob@example.com")
+            let login = #"{"email":"new@example.com","password":"Passw0rd!"}"#
+
+            // The prober registers both with a password of its own, then tries to sign in with it.
+            _ = try await register(client, "bob@example.com")
+            _ = try await register(client, "new@example.com")
+            let taken = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"bob@example.com","password":"Prob3rPass"}"#)
+            let new = try await client.send(.post, "/api/v1/auth/login", json: login)
+
+            #expect(taken.status == .unauthorized)
+            #expect(new.status == .unauthorized)
+            #expect(taken.object["message"] as? String == new.object["message"] as? String)
+
+            // The address's owner confirms it from the mail, and then signs in.
+            try await identity.deliverEmails()
+            let token = try #require(try await identity.token(sentTo: "new@example.com", path: "verify-email"))
+            let verified = try await client.send(.post, "/api/v1/auth/verify-email", json: #"{"token":"\#(token)"}"#)
+            let signedIn = try await client.send(.post, "/api/v1/auth/login", json: login)
+            #expect(verified.status == .ok)
+            #expect(signedIn.status == .ok)
+        }
+    }
+
     @Test func withoutTheSettingRegistrationSignsInAndATakenAddressIs409() async throws {
         try await TestApp().test { client, identity in
             try await identity.register("Bob", email: "bob@example.com")

@@ -62,11 +62,17 @@ public struct AuthService: Sendable {
             try await deps.audit(.login, actor: nil, outcome: .failure, origin: origin, detail: "unknown or disabled account", at: now)
             throw DomainError.unauthenticated
         }
+        // With concealed registration, an address not yet confirmed signs nobody in, and its right password counts
+        // like a wrong one: otherwise registering and then signing in would tell a free address (200, the account
+        // just made) from a taken one (401). Following the verification or a reset link confirms it.
+        let unconfirmed = deps.settings.registrationConcealsExisting && !user.emailVerified
         let check = try await throttledCheck(email: email, actor: user.id, action: .login, origin: origin, now: now) {
-            try await deps.hasher.verify(password, against: user.passwordHash)
+            let check = try await deps.hasher.verify(password, against: user.passwordHash)
+            return unconfirmed ? PasswordCheck(matches: false, needsRehash: false) : check
         }
         guard check.matches else {
-            try await deps.audit(.login, actor: user.id, outcome: .failure, origin: origin, detail: "wrong password", at: now)
+            let detail = unconfirmed ? "email address not yet verified" : "wrong password"
+            try await deps.audit(.login, actor: user.id, outcome: .failure, origin: origin, detail: detail, at: now)
             throw DomainError.unauthenticated
         }
         let (session, refreshToken) = newSession(for: user.id, origin: origin, now: now)
