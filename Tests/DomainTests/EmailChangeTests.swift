@@ -71,7 +71,7 @@ import Testing
             filter: AuditFilter(action: "user.email_change_cancel"), page: PageRequest(page: 1, limit: 10))
         // The use, and the refused reuse.
         #expect(events.items.map(\.outcome.rawValue).sorted() == ["failure", "success"])
-        #expect(events.items.first { $0.outcome == .success }?.detail == "pending change dropped; 2 sessions ended")
+        #expect(events.items.first { $0.outcome == .success }?.detail == "pending change dropped; password retired; 2 sessions ended")
     }
 
     @Test func theLinkPutsTheOldAddressBackAfterTheChangeWasConfirmed() async throws {
@@ -95,7 +95,37 @@ import Testing
         await #expect(throws: DomainError.self) {
             try await fixture.auth.resetPassword(token: .value(thiefReset), newPassword: .value("Th1efPassword"), origin: origin)
         }
-        _ = try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
+        // Whoever asked for the change knew the password: it no longer signs in, and the owner picks a new one through
+        // a reset link sent to the restored address.
+        await #expect(throws: DomainError.unauthenticated) {
+            try await fixture.auth.login(email: .value("ada@example.com"), password: .value("Passw0rd!"), origin: origin)
+        }
+        try await fixture.auth.forgotPassword(email: .value("ada@example.com"), origin: origin)
+        let reset = try #require(try await fixture.token(sentTo: "ada@example.com", path: "reset-password"))
+        try await fixture.auth.resetPassword(token: .value(reset), newPassword: .value("N3wPassword"), origin: origin)
+        _ = try await fixture.auth.login(email: .value("ada@example.com"), password: .value("N3wPassword"), origin: origin)
+    }
+
+    @Test func anAccountRegisteredWithTheFreedAddressDoesNotKeepItFromTheOwnersCancel() async throws {
+        let fixture = await IdentityFixture()
+        let (principal, _) = try await fixture.verifiedUser("Ada", email: "ada@example.com")
+        let veteran = try await fixture.register("Old", email: "veteran@example.com")
+        _ = try await change(fixture, principal, to: "thief@evil.example")
+        let confirm = try #require(try await fixture.token(sentTo: "thief@evil.example", path: "verify-email"))
+        _ = try await fixture.auth.verifyEmail(token: .value(confirm), origin: origin)
+        // The thief registers a second account with the address the change freed, to keep the owner from it.
+        fixture.clock.advance(by: 60)
+        let squatter = try await fixture.register("Squatter", email: "ada@example.com")
+
+        let cancel = try #require(try await fixture.token(sentTo: "ada@example.com", path: "cancel-email-change"))
+        try await fixture.auth.cancelEmailChange(token: .value(cancel), origin: origin)
+
+        let owner = try #require(try await fixture.database.users.find(id: principal.user.id))
+        #expect(owner.email == "ada@example.com")
+        #expect(try await fixture.database.users.find(id: squatter.user.id) == nil)
+        await #expect(throws: DomainError.unauthenticated) { try await fixture.auth.authenticate(accessToken: squatter.tokens.accessToken) }
+        // An account that held its address before the change began is left alone.
+        #expect(try await fixture.database.users.find(id: veteran.user.id)?.email == "veteran@example.com")
     }
 
     @Test func theLinkExpiresWithItsWindow() async throws {

@@ -43,8 +43,14 @@ import Testing
             let cancel = try MailDrop.token(in: notice, path: "cancel-email-change")
             #expect(try await api.call("POST", "/api/v1/auth/cancel-email-change", #"{"token":"\#(cancel)"}"#).status == 200)
             #expect(try await api.call("GET", "/api/v1/users/me", authorization: bearer).status == 401)
-            #expect(try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"Passw0rd!"}"#).status == 200)
             #expect(try await api.call("POST", "/api/v1/auth/login", #"{"email":"thief@evil.example","password":"Passw0rd!"}"#).status == 401)
+            // The password the thief knew is retired; the owner sets a new one from a reset link to the restored address.
+            #expect(try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"Passw0rd!"}"#).status == 401)
+            #expect(try await api.call("POST", "/api/v1/auth/forgot-password", #"{"email":"ada@example.com"}"#).status == 200)
+            let reset = try MailDrop.token(in: try await mail.text(to: "ada@example.com", subject: "Reset your password"), path: "reset-password")
+            let newPassword = #"{"token":"\#(reset)","newPassword":"N3wPassw0rd"}"#
+            #expect(try await api.call("POST", "/api/v1/auth/reset-password", newPassword).status == 200)
+            #expect(try await api.call("POST", "/api/v1/auth/login", #"{"email":"ada@example.com","password":"N3wPassw0rd"}"#).status == 200)
         }
     }
 }

@@ -44,7 +44,8 @@ enum AccountEmailTemplates {
                 "Someone signed in to your account asked to change its email address to \(newEmail). Once a link sent there is "
                     + "followed, this address no longer signs in.",
                 "If this was not you, open the link below within \(describe(window)): it keeps this address (or puts it back if the "
-                    + "change was already made) and signs every session out. Then reset your password.",
+                    + "change was already made), signs every session out and retires your password. Then choose a new one with "
+                    + "\"Forgot password\": the link comes to this address.",
             ],
             link: link, closing: "If you asked for this change, you need do nothing."
         )
