@@ -36,11 +36,11 @@ final class ResilientRateLimitStore: RateLimitStore {
         }
     }
 
-    func forgiveAttempt(key: String) async throws {
+    func forgiveAttempt(key: String, reservedAt: Date) async throws {
         try await either(now: Date()) {
-            try await shared.forgiveAttempt(key: key)
+            try await shared.forgiveAttempt(key: key, reservedAt: reservedAt)
         } fallback: {
-            await fallback.forgiveAttempt(key: key)
+            await fallback.forgiveAttempt(key: key, reservedAt: reservedAt)
         }
     }
 

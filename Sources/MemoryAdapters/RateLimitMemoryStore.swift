@@ -13,6 +13,10 @@ public actor RateLimitMemoryStore: RateLimitStore {
         var state: ThrottleState
         /// When the failures are forgotten, if no other is counted meanwhile.
         var forgottenAt: Date
+        /// The last failure before the latest attempt was taken, restored when that attempt is forgiven.
+        var previousFailureAt: Date?
+        /// The policy's `forgetAfter`, to move `forgottenAt` back with the last failure.
+        var forgetAfter: TimeInterval
     }
 
     private var counters: [String: Counter] = [:]
@@ -43,17 +47,26 @@ public actor RateLimitMemoryStore: RateLimitStore {
     public func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) -> ThrottleDecision {
         var state = failures(key: key, policy: policy, now: now)
         if let allowed = policy.nextAttempt(after: state, now: now) { return .refused(until: allowed) }
+        let previous = state.lastFailureAt
         state.failures += 1
         let last = max(now, state.lastFailureAt ?? now)
         state.lastFailureAt = last
-        throttles[key] = Failures(state: state, forgottenAt: last.addingTimeInterval(policy.forgetAfter))
+        throttles[key] = Failures(
+            state: state, forgottenAt: last.addingTimeInterval(policy.forgetAfter), previousFailureAt: previous, forgetAfter: policy.forgetAfter)
         pruneIfDue(now: now)
         return .allowed
     }
 
-    public func forgiveAttempt(key: String) {
-        guard let entry = throttles[key], entry.state.failures > 0 else { return }
-        throttles[key]?.state.failures -= 1
+    public func forgiveAttempt(key: String, reservedAt: Date) {
+        guard var entry = throttles[key], entry.state.failures > 0 else { return }
+        entry.state.failures -= 1
+        if entry.state.lastFailureAt == reservedAt, let previous = entry.previousFailureAt {
+            // No attempt was taken after this one: the last failure is again the one before it, forgotten on its own time.
+            entry.state.lastFailureAt = previous
+            entry.forgottenAt = previous.addingTimeInterval(entry.forgetAfter)
+            entry.previousFailureAt = nil
+        }
+        throttles[key] = entry.state.failures > 0 ? entry : nil
     }
 
     public func clearFailures(key: String) {

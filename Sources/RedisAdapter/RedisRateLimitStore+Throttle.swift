@@ -1,7 +1,8 @@
 import Domain
 import Foundation
 
-/// Failure throttles: one hash per key (`f` failures, `t` the last one in milliseconds), read and written by one
+/// Failure throttles: one hash per key (`f` failures, `t` the last one in milliseconds, `p` the one before the latest
+/// attempt was taken, `w` how long after `t` they are forgotten), read and written by one
 /// script, so concurrent attempts on any number of instances never take more than the policy allows. The hash expires
 /// when its failures are forgotten.
 extension RedisRateLimitStore {
@@ -16,8 +17,8 @@ extension RedisRateLimitStore {
         return allowedAt == 0 ? .allowed : .refused(until: Date(millisecondsSince1970: Int64(allowedAt)))
     }
 
-    public func forgiveAttempt(key: String) async throws {
-        try await client.run(Self.forgive, keys: [throttleKey(key)], arguments: [])
+    public func forgiveAttempt(key: String, reservedAt: Date) async throws {
+        try await client.run(Self.forgive, keys: [throttleKey(key)], arguments: [String(reservedAt.millisecondsSince1970)])
     }
 
     public func clearFailures(key: String) async throws {
@@ -52,17 +53,35 @@ extension RedisRateLimitStore {
           local wait = math.min(maximum, first * 2 ^ math.min(failures - free, 40))
           if now < last + wait then return last + wait end
         end
+        local previous = last
+        if failures == 0 then previous = 0 end
         last = math.max(last, now)
-        redis.call('HSET', KEYS[1], 'f', failures + 1, 't', string.format('%d', last))
+        redis.call('HSET', KEYS[1], 'f', failures + 1, 't', string.format('%d', last), 'p', string.format('%d', previous),
+          'w', string.format('%d', forget))
         redis.call('PEXPIRE', KEYS[1], math.max(1, last + forget - now))
         return 0
         """)
 
-    /// KEYS: the hash. Takes one failure back, never below zero, and only while the failures are remembered.
+    /// KEYS: the hash. ARGV: when the attempt was taken (milliseconds). Takes one failure back, never below zero, and
+    /// only while the failures are remembered; when no attempt was taken after this one, the last failure is again the
+    /// one before it, forgotten on its own time.
     static let forgive = RedisScript(
         """
         local failures = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')
-        if failures > 0 then redis.call('HINCRBY', KEYS[1], 'f', -1) end
+        if failures <= 0 then return 0 end
+        if failures == 1 then
+          redis.call('DEL', KEYS[1])
+          return failures
+        end
+        redis.call('HINCRBY', KEYS[1], 'f', -1)
+        local last = tonumber(redis.call('HGET', KEYS[1], 't') or '0')
+        local previous = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+        local forget = tonumber(redis.call('HGET', KEYS[1], 'w') or '0')
+        if last == tonumber(ARGV[1]) and previous > 0 and forget > 0 then
+          redis.call('HSET', KEYS[1], 't', string.format('%d', previous), 'p', '0')
+          local ttl = previous + forget - tonumber(ARGV[1])
+          if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) else redis.call('DEL', KEYS[1]) end
+        end
         return failures
         """)
 }

@@ -56,15 +56,33 @@ import Testing
     }
 
     @Test(arguments: RateLimitStoreKind.allCases)
+    func attemptsThatDidNotFailNeverKeepFailuresFromBeingForgotten(kind: RateLimitStoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.reserveAttempt(key: "office", policy: policy, now: start)
+        // An hour of people signing in with the right password from the same address: each attempt is taken, then
+        // given back.
+        for minute in 1...59 {
+            let at = start.addingTimeInterval(Double(minute) * 60)
+            #expect(try await store.reserveAttempt(key: "office", policy: policy, now: at) == .allowed)
+            try await store.forgiveAttempt(key: "office", reservedAt: at)
+        }
+
+        let before = try await store.failures(key: "office", policy: policy, now: start.addingTimeInterval(3599))
+        let after = try await store.failures(key: "office", policy: policy, now: start.addingTimeInterval(3601))
+        #expect(before == ThrottleState(failures: 1, lastFailureAt: start))
+        #expect(after == ThrottleState())
+    }
+
+    @Test(arguments: RateLimitStoreKind.allCases)
     func forgivingGivesOneAttemptBackAndClearingForgetsThemAll(kind: RateLimitStoreKind) async throws {
         let store = try kind.make()
         for _ in 0..<2 { _ = try await store.reserveAttempt(key: "a", policy: policy, now: start) }
         _ = try await store.reserveAttempt(key: "b", policy: policy, now: start)
 
-        try await store.forgiveAttempt(key: "a")
+        try await store.forgiveAttempt(key: "a", reservedAt: start)
         let afterForgiving = try await store.reserveAttempt(key: "a", policy: policy, now: start)
         try await store.clearFailures(key: "a")
-        try await store.forgiveAttempt(key: "never-counted")
+        try await store.forgiveAttempt(key: "never-counted", reservedAt: start)
 
         #expect(afterForgiving == .allowed)
         #expect(try await store.failures(key: "a", policy: policy, now: start) == ThrottleState())

@@ -93,9 +93,9 @@ private final class SwitchableStore: RateLimitStore {
         return await counting.reserveAttempt(key: key, policy: policy, now: now)
     }
 
-    func forgiveAttempt(key: String) async throws {
+    func forgiveAttempt(key: String, reservedAt: Date) async throws {
         if isDown.withLock({ $0 }) { throw DomainError.unavailable("redis") }
-        await counting.forgiveAttempt(key: key)
+        await counting.forgiveAttempt(key: key, reservedAt: reservedAt)
     }
 
     func clearFailures(key: String) async throws {

@@ -59,20 +59,20 @@ extension AuthService {
                 try await refuse(until: until, actor: actor, action: action, origin: origin, now: now)
             }
             if case .refused(let until) = try await deps.rateLimits.reserveAttempt(key: accountKey, policy: throttle.account, now: now) {
-                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey) }
+                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
                 try await refuse(until: until, actor: actor, action: action, origin: origin, now: now)
             }
             let check: PasswordCheck
             do {
                 check = try await verify()
             } catch {
-                try? await deps.rateLimits.forgiveAttempt(key: accountKey)
-                if let addressKey { try? await deps.rateLimits.forgiveAttempt(key: addressKey) }
+                try? await deps.rateLimits.forgiveAttempt(key: accountKey, reservedAt: now)
+                if let addressKey { try? await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
                 throw error
             }
             if check.matches {
                 try await deps.rateLimits.clearFailures(key: accountKey)
-                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey) }
+                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
             }
             return check
         }

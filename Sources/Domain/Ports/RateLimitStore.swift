@@ -26,8 +26,10 @@ public protocol RateLimitStore: Sendable {
     func hit(key: String, limit: Int, window: TimeInterval, now: Date) async throws -> RateLimitDecision
     /// Takes one attempt for `key` when `policy` allows one at `now`, counting it as a failure in the same step.
     func reserveAttempt(key: String, policy: ThrottlePolicy, now: Date) async throws -> ThrottleDecision
-    /// Gives back one attempt that `reserveAttempt` took and that did not fail.
-    func forgiveAttempt(key: String) async throws
+    /// Gives back one attempt that `reserveAttempt` took at `reservedAt` and that did not fail. When no attempt was
+    /// taken after it, the last failure goes back to when it was before, so attempts that did not fail never keep
+    /// failures from being forgotten.
+    func forgiveAttempt(key: String, reservedAt: Date) async throws
     /// Forgets every failure counted for `key`.
     func clearFailures(key: String) async throws
     /// Reads the failures counted for `key` without counting anything.
