@@ -18,7 +18,8 @@ struct RouteRateLimit: Sendable {
         let now = clock.now()
         let decision: RateLimitDecision
         do {
-            decision = try await store.hit(key: "auth:\(template):\(context.clientAddress)", limit: limit, window: window, now: now)
+            let client = ClientAddressPrefix.of(context.clientAddress)
+            decision = try await store.hit(key: "auth:\(template):\(client)", limit: limit, window: window, now: now)
         } catch {
             context.logger.warning("rate limit store failed; request allowed", metadata: ["error": "\(error)"])
             return

@@ -114,6 +114,20 @@ import Testing
         }
     }
 
+    @Test func theAuthLimitCountsAnIPv6ClientByItsSlash64() async throws {
+        try await LiveServer.with(["TRUSTED_PROXIES": "127.0.0.1", "AUTH_RATE_LIMIT_MAX": "2"]) { server in
+            var statuses: [Int] = []
+            // Three addresses of one /64, then one of another.
+            for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3", "2001:db8:1:3::1"] {
+                let response = try await RawConnection.request(
+                    port: server.port, "POST", "/api/v1/auth/forgot-password", headers: ["X-Forwarded-For": address],
+                    body: #"{"email":"someone@example.com"}"#)
+                statuses.append(response.status)
+            }
+            #expect(statuses == [200, 200, 429, 200])
+        }
+    }
+
     @Test func anIdleConnectionIsClosedByTheServer() async throws {
         try await LiveServer.with(["IDLE_TIMEOUT": "1s"]) { server in
             let closed = try await RawConnection.with(port: server.port) { connection in

@@ -1,8 +1,8 @@
-/// The part of a client address that the sign-in throttle counts by. An IPv6 subscriber usually holds a whole /64 and
+/// The part of a client address that the sign-in throttle and the rate limits count by. An IPv6 subscriber usually holds a whole /64 and
 /// can pick any address in it, so IPv6 addresses count by their /64 prefix; an IPv4 address (an IPv4-mapped IPv6 one
 /// included) counts by itself. Anything that does not parse counts as written.
-enum ClientAddressPrefix {
-    static func of(_ address: String) -> String {
+public enum ClientAddressPrefix {
+    public static func of(_ address: String) -> String {
         guard address.contains(":"), let groups = hextets(address) else { return address }
         if groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xFFFF {
             return [groups[6] >> 8, groups[6] & 0xFF, groups[7] >> 8, groups[7] & 0xFF].map(String.init).joined(separator: ".")

@@ -21,7 +21,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         let now = clock.now()
         let decision: RateLimitDecision
         do {
-            decision = try await store.hit(key: "global:\(context.clientAddress)", limit: limit, window: window, now: now)
+            // By /64 for IPv6: one subscriber can pick any address in it.
+            decision = try await store.hit(key: "global:\(ClientAddressPrefix.of(context.clientAddress))", limit: limit, window: window, now: now)
         } catch {
             // An unreachable limit store must not take the API down with it: let the request through, loudly.
             context.logger.warning("rate limit store failed; request allowed", metadata: ["error": "\(error)"])
