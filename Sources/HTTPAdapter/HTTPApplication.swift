@@ -71,8 +71,13 @@ public enum HTTPApplication {
         if settings.docsEnabled, settings.docsAssetsURL == nil, settings.swaggerUI == nil {
             logger.warning("the docs page cannot show Swagger UI: portside_HTTPAdapter.resources is not beside the executable")
         }
-        if OpenAPIDocument.merged == nil {
+        switch OpenAPIDocument.loaded {
+        case nil:
             logger.error("/openapi.json answers 503: the API document's parts (portside_HTTPAdapter.resources) are not beside the executable")
+        case .failure(let error)?:
+            logger.error("/openapi.json answers 503: the API document's parts do not merge", metadata: ["error": "\(error)"])
+        case .success?:
+            break
         }
         let requestTimeout = TimeAmount(settings.requestTimeout)
         return Application(

@@ -54,7 +54,9 @@ import Testing
             }
         }
 
-        #expect(clock.now - started < .seconds(5))
+        // Not a speed check: a bound far above the one-second timeouts, so a loaded machine cannot fail it, that still
+        // catches a statement waiting for a server that will never answer.
+        #expect(clock.now - started < .seconds(30))
     }
 
     @Test func aStatementSentBeforeThePoolRunsWaitsForItInsteadOfLeasingEarly() async throws {

@@ -77,7 +77,7 @@ import Testing
     /// Connects with `url` and asks the server whether this connection is encrypted.
     private static func isEncrypted(_ url: PostgresURL) async throws -> Bool? {
         let database = PostgresAdapter.PostgresDatabase(
-            url: url, poolSize: 1, connectTimeout: .seconds(3), queryTimeout: .seconds(3), logger: postgresLogger)
+            url: url, poolSize: 1, connectTimeout: .seconds(10), queryTimeout: .seconds(10), logger: postgresLogger)
         return try await withThrowingTaskGroup(of: Void.self, returning: Bool?.self) { group in
             group.addTask { try await database.run() }
             defer { group.cancelAll() }

@@ -128,9 +128,11 @@ import Testing
 
         let throttled = try await fixture.users.get(id: id, admin)
         let listed = try await fixture.users.list(search: "ada@", role: nil, page: PageRequest(page: 1, limit: 10), admin).items
+        let renamed = try await fixture.users.update(id: id, UserService.AdminChange(name: .value("Ada L.")), admin, origin: origin)
         let unlocked = try await fixture.users.unlock(id: id, admin, origin: origin)
 
         #expect(throttled.failedLoginAttempts == 3)
+        #expect(renamed.failedLoginAttempts == 3 && renamed.lockedUntil == throttled.lockedUntil)
         #expect(throttled.lockedUntil == fixture.clock.now().truncatedToMilliseconds.addingTimeInterval(1))
         #expect(listed.map(\.failedLoginAttempts) == [3])
         #expect(unlocked.failedLoginAttempts == 0)

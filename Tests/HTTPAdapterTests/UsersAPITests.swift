@@ -85,8 +85,10 @@ import Testing
             #expect(again.status == .badRequest)
             #expect(again.fieldErrors == ["token: token is invalid or has expired"])
             #expect(try await client.get("/api/v1/users/me", headers: ada.bearer).status == .unauthorized)
-            #expect(try await client.login("ada@example.com").status == .ok)
+            // The address is back, and the password whoever asked for the change knew is retired with it.
+            #expect(try await client.login("ada@example.com").status == .unauthorized)
             #expect(try await client.login("thief@evil.example").status == .unauthorized)
+            #expect(try await identity.database.users.find(email: "ada@example.com") != nil)
         }
     }
 

@@ -54,7 +54,9 @@ extension AuthService {
                 return user.email
             }
         }
-        try await deps.clearSignInFailures(email: email)
+        // The reset has committed: a throttle store that fails now must not turn it into an error for the client (its
+        // failures are forgotten on their own later).
+        try? await deps.clearSignInFailures(email: email)
     }
 
     /// Changes the caller's password: the current one is required (and a wrong one is throttled like a wrong sign-in),

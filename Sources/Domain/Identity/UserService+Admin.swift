@@ -76,7 +76,7 @@ extension UserService {
 
         let now = deps.now()
         let (newRole, newActive) = (role, isActive)
-        return try await deps.unitOfWork.transaction { repositories in
+        let updated = try await deps.unitOfWork.transaction { repositories -> User in
             guard var user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
             let before = user
             if let name { user.name = name }
@@ -101,6 +101,8 @@ extension UserService {
             )
             return user
         }
+        // Like every other administrators' answer: the sign-in failures as the throttle counts them.
+        return try await deps.withSignInFailures(updated, now: now)
     }
 
     /// Deletes an account (softly: kept, never shown, its email free again) and ends its sessions.

@@ -14,9 +14,15 @@ enum OpenAPIDocument {
 
     /// The merged document before the password policy is written in, or nil when the resource files are missing
     /// (a binary copied without its resource directory): loaded once.
-    static let merged: Data? = HTTPResources.directories(named: "openapi").lazy.compactMap { directory in
-        (try? load(from: directory)).flatMap { try? JSONSerialization.data(withJSONObject: $0) }
-    }.first
+    static let merged: Data? = loaded.flatMap { try? $0.get() }
+
+    /// The merge of the first resource directory found, or nil when there is none; a failed merge (a path defined
+    /// twice, a file that is not JSON) is kept as its error, so it is reported as such rather than as a missing install.
+    static let loaded: Result<Data, any Error>? = HTTPResources.directories(named: "openapi").first { directory in
+        FileManager.default.fileExists(atPath: directory.path)
+    }.map { directory in
+        Result { try JSONSerialization.data(withJSONObject: try load(from: directory)) }
+    }
 
     /// The document for the default password policy (`portside openapi`).
     static var json: String? { json(passwordPolicy: PasswordPolicy()) }
