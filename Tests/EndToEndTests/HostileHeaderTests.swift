@@ -169,6 +169,30 @@ import Testing
             }
             #expect(statuses == [200, 200])
         }
+        try await LiveServer.with(["REQUEST_TIMEOUT": "60s", "IDLE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "90s"]) { server in
+            let response = try await RawConnection.with(port: server.port) { connection in
+                try await connection.write("GET /api/v1/health/live HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                return try await connection.readResponse()
+            }
+            #expect(response.header("Connection")?.lowercased() == "keep-alive")
+        }
+    }
+
+    @Test func aBodyThatBreaksAfterAnEarlyAnswerGetsNoSecondAnswer() async throws {
+        try await LiveServer.with(["RATE_LIMIT_MAX": "1", "REQUEST_TIMEOUT": "60s", "IDLE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "90s"]) { server in
+            _ = try await RawConnection.request(port: server.port, "GET", "/api/v1/examples")
+            let (first, second, closed) = try await RawConnection.with(port: server.port) { connection in
+                // Refused by the rate limit before its body is read; the chunked body is malformed.
+                try await connection.write(
+                    "POST /api/v1/examples HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                let first = try await connection.readResponse()
+                let second = try? await connection.readResponse(timeout: 3)
+                return (first, second, try await connection.waitForClose(timeout: 10))
+            }
+            #expect(first.status == 429)
+            #expect(second == nil, "a second answer: \(second.map { "\($0.status) \($0.body)" } ?? "")")
+            #expect(closed)
+        }
     }
 
     @Test func garbageAfterAValidRequestIsAnsweredAfterIt() async throws {

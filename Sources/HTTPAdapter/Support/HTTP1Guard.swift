@@ -34,6 +34,8 @@ final class HTTP1Guard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterAnswer = false
     /// The parser failed: nothing more is read, and the rejection is sent once earlier answers are out.
     private var rejection: HTTPResponseStatus?
+    /// An answer with no request left to answer is being dropped (see `write`).
+    private var droppingUnrequested = false
     private let securityHeaders: HTTPHeaders
     private let logger: Logger
 
@@ -83,17 +85,36 @@ final class HTTP1Guard: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            if let exchange = exchanges.first {
-                if exchange.version == .http1_0 { head.version = .http1_0 }
-                // HTTP/1.0 has no chunked encoding: a body of unknown length ends when the connection does.
-                let unsized = head.version == .http1_0 && !head.headers.contains(name: "content-length")
-                closeAfterAnswer = !exchange.keepAlive || unsized
-                if closeAfterAnswer { head.headers.replaceOrAdd(name: "connection", value: "close") }
+            guard let exchange = exchanges.first else {
+                // Every request has had its answer: this one is Hummingbird's bare 400 for a body that broke after the
+                // route had answered without reading it. The client has its answer; it gets no second one.
+                droppingUnrequested = true
+                promise?.succeed(())
+                return
+            }
+            if exchange.version == .http1_0 { head.version = .http1_0 }
+            // HTTP/1.0 has no chunked encoding: a body of unknown length ends when the connection does.
+            let unsized = head.version == .http1_0 && !head.headers.contains(name: "content-length")
+            closeAfterAnswer = !exchange.keepAlive || unsized
+            if closeAfterAnswer {
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+            } else if exchange.version == .http1_0 {
+                // An HTTP/1.0 client keeps the connection only when the answer says so.
+                head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
             }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
+            guard !droppingUnrequested else {
+                promise?.succeed(())
+                return
+            }
             context.write(data, promise: promise)
         case .end:
+            guard !droppingUnrequested else {
+                promise?.succeed(())
+                context.close(promise: nil)
+                return
+            }
             _ = exchanges.popFirst()
             guard closeAfterAnswer || (rejection != nil && exchanges.isEmpty) else {
                 context.write(data, promise: promise)
