@@ -177,6 +177,10 @@ import Testing
         await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 3600)) {
             try await change(fixture, principal, to: "two@example.com")
         }
+        let refused = try await fixture.database.auditLog.list(
+            filter: AuditFilter(action: "user.email_change_request"), page: PageRequest(page: 1, limit: 10)
+        ).items.filter { $0.outcome == .failure }
+        #expect(refused.map(\.detail) == ["too many email changes"])
         fixture.clock.advance(by: 3600)
         _ = try await change(fixture, principal, to: "two@example.com")
     }

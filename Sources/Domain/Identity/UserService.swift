@@ -63,6 +63,8 @@ public struct UserService: Sendable {
         {
             // Each change mails two addresses, one of which the caller chooses: at most the hourly allowance, whether or
             // not the address has an account.
+            try await deps.audit(
+                .requestEmailChange, actor: principal.user.id, outcome: .failure, origin: origin, detail: "too many email changes", at: now)
             throw DomainError.rateLimited(retryAfterSeconds: wait)
         }
         return try await apply(name: name, email: email, principal, origin: origin, now: now)
