@@ -140,6 +140,23 @@ import Testing
         #expect(attackerWithThePassword == "429 retry after 1")
     }
 
+    @Test func manyPeopleBehindOneAddressSigningInAtOnceDoNotWaitForEachOther() async throws {
+        let fixture = await IdentityFixture()
+        let people = (1...30).map { "person\($0)@example.com" }
+        for email in people { try await fixture.register("Someone", email: email) }
+        let office = RequestOrigin(clientAddress: "198.51.100.20")
+        // Each check takes a while, so every attempt is in flight at once.
+        fixture.hasher.takeTime(verifying: .milliseconds(300))
+
+        // More than the address's free failures, all in flight together: none of them is a failure.
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for email in people { group.addTask { await outcome(fixture, email, "Passw0rd!", from: office) } }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+
+        #expect(outcomes == Array(repeating: "200", count: people.count))
+    }
+
     @Test func ipv6AddressesCountByTheirSlash64AndMappedIPv4ByTheIPv4Address() async throws {
         let settings = IdentitySettings(signInThrottle: SignInThrottle(address: ThrottlePolicy(freeFailures: 2, maximumWait: 900, forgetAfter: 3600)))
         let fixture = await IdentityFixture(settings: settings)

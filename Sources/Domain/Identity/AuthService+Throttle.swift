@@ -40,12 +40,13 @@ extension IdentityDependencies {
 extension AuthService {
     /// Checks a password as one throttled attempt on the account with `email` (known or not) from `origin`.
     ///
-    /// The attempt is taken from the client address's throttle and then the account's *before* `verify` runs, so
-    /// concurrent guesses on any number of instances cannot exceed what the policies allow; an attempt that has to
-    /// wait is refused with 429 and `Retry-After` and no password is checked. A match forgets the account's failures
-    /// and gives the address its attempt back; a mismatch stays counted; a check that could not run (the hasher is
-    /// overloaded) gives both back. One account's checks run one at a time in this process, so a burst of correct
-    /// sign-ins never fills the count with unproven attempts.
+    /// The attempt is taken from the account's throttle *before* `verify` runs, so concurrent guesses at one account
+    /// on any number of instances cannot exceed what its policy allows; an attempt that has to wait (for the account,
+    /// or for the client address) is refused with 429 and `Retry-After` and no password is checked. A match forgets
+    /// the account's failures; a mismatch stays counted, and is counted against the address too; a check that could
+    /// not run (the hasher is overloaded) gives the attempt back. The address counts only failures, never attempts in
+    /// flight: many people behind one address signing in at once must not wait for each other. One account's checks
+    /// run one at a time in this process, so a burst of correct sign-ins never fills its count with unproven attempts.
     func throttledCheck(
         email: String, actor: UUID?, action: AuditAction, origin: RequestOrigin, now: Date, _ verify: () async throws -> PasswordCheck
     ) async throws -> PasswordCheck {
@@ -53,13 +54,13 @@ extension AuthService {
         let accountKey = deps.signInKey(account: email)
         let addressKey = origin.clientAddress.map { "sign-in:address:\(ClientAddressPrefix.of($0))" }
         return try await deps.passwordChecks.run(accountKey) {
-            if let addressKey,
-                case .refused(let until) = try await deps.rateLimits.reserveAttempt(key: addressKey, policy: throttle.address, now: now)
-            {
-                try await refuse(until: until, actor: actor, action: action, origin: origin, now: now)
+            if let addressKey {
+                let failures = try await deps.rateLimits.failures(key: addressKey, policy: throttle.address, now: now)
+                if let until = throttle.address.nextAttempt(after: failures, now: now) {
+                    try await refuse(until: until, actor: actor, action: action, origin: origin, now: now)
+                }
             }
             if case .refused(let until) = try await deps.rateLimits.reserveAttempt(key: accountKey, policy: throttle.account, now: now) {
-                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
                 try await refuse(until: until, actor: actor, action: action, origin: origin, now: now)
             }
             let check: PasswordCheck
@@ -67,12 +68,13 @@ extension AuthService {
                 check = try await verify()
             } catch {
                 try? await deps.rateLimits.forgiveAttempt(key: accountKey, reservedAt: now)
-                if let addressKey { try? await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
                 throw error
             }
             if check.matches {
                 try await deps.rateLimits.clearFailures(key: accountKey)
-                if let addressKey { try await deps.rateLimits.forgiveAttempt(key: addressKey, reservedAt: now) }
+            } else if let addressKey {
+                // Counted once the failure is known; a wait another failure started meanwhile counts it no further.
+                _ = try await deps.rateLimits.reserveAttempt(key: addressKey, policy: throttle.address, now: now)
             }
             return check
         }
