@@ -1,6 +1,12 @@
 import Domain
 import Foundation
 
+/// An example as the memory adapter keeps it: deleted ones stay, marked.
+struct ExampleRecord: Sendable {
+    var example: Example
+    var deletedAt: Date?
+}
+
 /// `ExampleRepository` kept in memory, for development without files and for fast tests.
 public struct ExampleMemoryRepository: ExampleRepository {
     let access: MemoryTableAccess

@@ -1,12 +1,6 @@
 import Domain
 import Foundation
 
-/// An example as the memory adapter keeps it: deleted ones stay, marked.
-struct ExampleRecord: Sendable {
-    var example: Example
-    var deletedAt: Date?
-}
-
 /// A user as the memory adapter keeps it: deleted ones stay, marked.
 struct UserRecord: Sendable {
     var user: User

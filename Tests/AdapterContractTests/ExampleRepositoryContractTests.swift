@@ -122,3 +122,17 @@ import Testing
         }
     }
 }
+
+/// An example created at `millisecond` (since 1970) with id number `number`.
+func example(
+    _ number: Int, owner: UUID? = nil, name: String = "example", description: String? = nil, at millisecond: Int64 = 1_000
+) -> Example {
+    Example(
+        id: uuid(number),
+        ownerID: owner,
+        name: name,
+        description: description,
+        createdAt: Date(millisecondsSince1970: millisecond),
+        updatedAt: Date(millisecondsSince1970: millisecond)
+    )
+}

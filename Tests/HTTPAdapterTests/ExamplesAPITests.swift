@@ -166,3 +166,17 @@ import Testing
         }
     }
 }
+
+extension TestClientProtocol {
+    /// Creates an example as the caller `headers` authenticate, and returns its id.
+    func createExample(name: String, description: String? = nil, headers: HTTPFields) async throws -> String {
+        var body: [String: Any] = ["name": name]
+        if let description { body["description"] = description }
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let response = try await send(.post, "/api/v1/examples", json: String(decoding: data, as: UTF8.self), headers: headers)
+        guard response.status == .created, let data = response.object["data"] as? [String: Any], let id = data["id"] as? String else {
+            throw TestFailure(message: "could not create example: \(response.status) \(String(buffer: response.body))")
+        }
+        return id
+    }
+}
