@@ -66,6 +66,10 @@ bash "$PORTSIDE_ROOT/scripts/checks/schemathesis.sh" || status=1
 say "checking the PostgreSQL backup and restore procedure"
 bash "$PORTSIDE_ROOT/scripts/backup-restore-check.sh" || status=1
 
+# Last: it builds the tree with a generated module in it (and removes the module again).
+say "generating a module from examples, building and testing it"
+bash "$PORTSIDE_ROOT/scripts/checks/module-generator.sh" || status=1
+
 summary="$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? (passed|failed)' "$log" | tail -n 1 || true)"
 total="$(printf '%s' "$summary" | grep -Eo '[0-9]+' | head -n 1 || true)"
 failed="$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)"

@@ -57,13 +57,9 @@ final class SessionsFailingUnitOfWork: UnitOfWork {
     func transaction<T: Sendable>(_ work: @Sendable (Repositories) async throws -> T) async throws -> T {
         let failing = failing.load(ordering: .relaxed)
         return try await base.transaction { repositories in
-            try await work(
-                Repositories(
-                    examples: repositories.examples, users: repositories.users,
-                    sessions: failing ? RevokeAllFailingSessions(base: repositories.sessions) : repositories.sessions,
-                    oneTimeTokens: repositories.oneTimeTokens, auditLog: repositories.auditLog, outbox: repositories.outbox
-                )
-            )
+            var changed = repositories
+            if failing { changed.sessions = RevokeAllFailingSessions(base: repositories.sessions) }
+            return try await work(changed)
         }
     }
 }

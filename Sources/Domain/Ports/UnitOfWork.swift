@@ -1,12 +1,13 @@
-/// The repositories as seen from inside one transaction.
+/// The repositories as seen from inside one transaction. Each is a `var`, so a wrapper (a test's failing double)
+/// can replace one and pass the rest on.
 public struct Repositories: Sendable {
-    public let examples: any ExampleRepository
-    public let users: any UserRepository
-    public let sessions: any SessionRepository
-    public let oneTimeTokens: any OneTimeTokenRepository
-    public let auditLog: any AuditLog
+    public var examples: any ExampleRepository
+    public var users: any UserRepository
+    public var sessions: any SessionRepository
+    public var oneTimeTokens: any OneTimeTokenRepository
+    public var auditLog: any AuditLog
     /// Jobs that must follow the transaction's changes: queued only if it commits.
-    public let outbox: any OutboxRepository
+    public var outbox: any OutboxRepository
 
     public init(
         examples: any ExampleRepository,
