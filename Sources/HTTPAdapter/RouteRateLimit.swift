@@ -25,7 +25,7 @@ struct RouteRateLimit: Sendable {
             return
         }
         guard decision.allowed else {
-            let seconds = max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
+            let seconds = decision.retryAfterSeconds(now: now)
             throw HTTPProblem(status: .tooManyRequests, message: "Too many attempts, please try again later", headers: [.retryAfter: String(seconds)])
         }
     }

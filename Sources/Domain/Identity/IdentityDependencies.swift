@@ -69,7 +69,7 @@ public struct IdentityDependencies: Sendable {
         let decision = try await rateLimits.hit(
             key: "account-email:\(kind):\(account)", limit: settings.accountEmailsPerHour, window: 3600, now: now
         )
-        return decision.allowed ? nil : max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
+        return decision.allowed ? nil : decision.retryAfterSeconds(now: now)
     }
 
     /// Queues an account email to be sent by the worker.

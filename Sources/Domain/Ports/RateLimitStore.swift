@@ -19,6 +19,13 @@ public struct RateLimitDecision: Sendable, Equatable {
     }
 }
 
+extension RateLimitDecision {
+    /// Whole seconds from `now` until the window ends, at least 1: the `Retry-After` of a refusal.
+    public func retryAfterSeconds(now: Date) -> Int {
+        max(1, Int(resetAt.timeIntervalSince(now).rounded(.up)))
+    }
+}
+
 /// Counts requests per key in fixed windows, and failures per key with growing waits (`ThrottlePolicy`); shared
 /// between instances when its adapter is.
 public protocol RateLimitStore: Sendable {
