@@ -6,6 +6,8 @@
 #   benchmarks/run.sh                 # build, start, seed, measure, stop
 #   DATABASE=postgres benchmarks/run.sh   # the same routes on a throwaway PostgreSQL on this machine
 #   DURATION=30s CONNECTIONS=128 benchmarks/run.sh
+#   ROUTES_ONLY=true benchmarks/run.sh    # the three routes only, without the login rounds
+#   BINARY=/path/to/portside benchmarks/run.sh   # measure that build instead of building this tree
 #
 # Request logging is switched off (LOG_LEVEL=warning) and the rate limit raised, so the numbers measure the
 # service rather than the terminal or the limiter. Load goes to 127.0.0.1 only.
@@ -20,9 +22,13 @@ THREADS="${THREADS:-2}"
 require_swift
 apt_install_missing "${RUNTIME_PACKAGES[@]}" wrk python3
 
-say "building the release binary"
-swift build -c release --product portside
-binary="$PORTSIDE_ROOT/.build/release/portside"
+if [ -n "${BINARY:-}" ]; then
+    binary="$BINARY"
+else
+    say "building the release binary"
+    swift build -c release --product portside
+    binary="$PORTSIDE_ROOT/.build/release/portside"
+fi
 
 workdir="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
@@ -108,6 +114,7 @@ measure "GET /api/v1/users/me (bearer)" "/api/v1/users/me" -H "Authorization: Be
 
 # Logins measure Argon2id, which does not depend on the database: measured once, on SQLite.
 [ "$DATABASE" = sqlite ] || exit 0
+[ "${ROUTES_ONLY:-false}" = true ] && exit 0
 
 # The raw Argon2id hash rate of this machine with the same parameters and threads: the ceiling for logins. It is
 # measured right before and right after the login run, since a shared machine drifts.

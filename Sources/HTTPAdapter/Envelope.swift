@@ -32,48 +32,23 @@ struct Envelope<Data: JSONWritable>: JSONWritable {
     }
 }
 
-struct FieldErrorBody: JSONWritable {
+struct FieldErrorBody: EncodableBody {
     let field: String
     let message: String
-
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("field", field)
-        json.field("message", message)
-        json.endObject()
-    }
 }
 
-struct PageMeta: JSONWritable {
+struct PageMeta: EncodableBody {
     let page: Int
     let limit: Int
     let total: Int
     let totalPages: Int
-
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("page", page)
-        json.field("limit", limit)
-        json.field("total", total)
-        json.field("totalPages", totalPages)
-        json.endObject()
-    }
 }
 
-struct PageLinks: JSONWritable {
+struct PageLinks: EncodableBody {
     let first: String
     let last: String
     let prev: String?
     let next: String?
-
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("first", first)
-        json.field("last", last)
-        json.field("prev", prev)
-        json.field("next", next)
-        json.endObject()
-    }
 }
 
 /// An empty `data` payload, written as null.

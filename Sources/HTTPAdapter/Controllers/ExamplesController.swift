@@ -66,26 +66,21 @@ struct ExamplesController {
 }
 
 /// An example as the API shows it.
-struct ExampleBody: JSONWritable {
-    let example: Example
+struct ExampleBody: EncodableBody {
+    let id: UUID
+    let ownerId: UUID?
+    let name: String
+    let description: String?
+    let createdAt: Date
+    let updatedAt: Date
 
     init(_ example: Example) {
-        self.example = example
-    }
-
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("id")
-        json.uuid(example.id)
-        json.key("ownerId")
-        if let owner = example.ownerID { json.uuid(owner) } else { json.null() }
-        json.field("name", example.name)
-        json.field("description", example.description)
-        json.key("createdAt")
-        json.timestamp(example.createdAt)
-        json.key("updatedAt")
-        json.timestamp(example.updatedAt)
-        json.endObject()
+        id = example.id
+        ownerId = example.ownerID
+        name = example.name
+        description = example.description
+        createdAt = example.createdAt
+        updatedAt = example.updatedAt
     }
 }
 

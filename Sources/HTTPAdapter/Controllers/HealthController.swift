@@ -153,56 +153,51 @@ final class HealthCache: Sendable {
     }
 }
 
-struct CheckResult: JSONWritable {
+struct CheckResult: EncodableBody {
     let status: String
     let latencyMs: Double
-    let error: String?
+    let error: Omittable<String>
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("status", status)
-        json.field("latencyMs", latencyMs)
-        if let error { json.field("error", error) }
-        json.endObject()
+    init(status: String, latencyMs: Double, error: String?) {
+        self.status = status
+        self.latencyMs = latencyMs
+        self.error = Omittable(ifPresent: error)
     }
 }
 
-struct HealthReport: JSONWritable {
+struct HealthReport: EncodableBody {
+    /// The failed-jobs part of the report, present when a queue is configured.
+    struct QueueSummary: Encodable {
+        let failed: Int
+        let failedJobsAlertThreshold: Int
+        let alert: Bool
+    }
+
     let status: String
     let version: String
     /// Seconds since the process started serving.
     let uptime: Double
     let timestamp: String
     let checks: [String: CheckResult]
-    let queue: JobAdminService.Stats?
+    let queue: Omittable<QueueSummary>
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("status", status)
-        json.field("version", version)
-        json.field("uptime", uptime)
-        json.field("timestamp", timestamp)
-        json.field("checks", checks)
-        if let queue {
-            json.key("queue")
-            json.beginObject()
-            json.field("failed", queue.totals.dead)
-            json.field("failedJobsAlertThreshold", queue.alertThreshold)
-            json.field("alert", queue.alert)
-            json.endObject()
-        }
-        json.endObject()
+    init(status: String, version: String, uptime: Double, timestamp: String, checks: [String: CheckResult], queue: JobAdminService.Stats?) {
+        self.status = status
+        self.version = version
+        self.uptime = uptime
+        self.timestamp = timestamp
+        self.checks = checks
+        self.queue = Omittable(
+            ifPresent: queue.map { QueueSummary(failed: $0.totals.dead, failedJobsAlertThreshold: $0.alertThreshold, alert: $0.alert) })
     }
 }
 
-struct StatusBody: JSONWritable {
+struct StatusBody: EncodableBody {
     let status: String
-    let checks: [String: CheckResult]?
+    let checks: Omittable<[String: CheckResult]>
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("status", status)
-        if let checks { json.field("checks", checks) }
-        json.endObject()
+    init(status: String, checks: [String: CheckResult]?) {
+        self.status = status
+        self.checks = Omittable(ifPresent: checks)
     }
 }

@@ -2,108 +2,108 @@ import Domain
 import Foundation
 
 /// An account as the API shows it: never a password hash. Administrators also see the lock state.
-struct UserBody: JSONWritable {
-    let user: User
-    var administrative = false
+struct UserBody: EncodableBody {
+    let id: UUID
+    let name: String
+    let email: String
+    let pendingEmail: String?
+    let role: String
+    let emailVerified: Bool
+    let isActive: Bool
+    let failedLoginAttempts: Omittable<Int>
+    let lockedUntil: Omittable<Date?>
+    let createdAt: Date
+    let updatedAt: Date
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("id")
-        json.uuid(user.id)
-        json.field("name", user.name)
-        json.field("email", user.email)
-        json.field("pendingEmail", user.pendingEmail)
-        json.field("role", user.role.rawValue)
-        json.field("emailVerified", user.emailVerified)
-        json.field("isActive", user.isActive)
-        if administrative {
-            json.field("failedLoginAttempts", user.failedLoginAttempts)
-            json.key("lockedUntil")
-            if let until = user.lockedUntil { json.timestamp(until) } else { json.null() }
-        }
-        json.key("createdAt")
-        json.timestamp(user.createdAt)
-        json.key("updatedAt")
-        json.timestamp(user.updatedAt)
-        json.endObject()
+    init(user: User, administrative: Bool = false) {
+        id = user.id
+        name = user.name
+        email = user.email
+        pendingEmail = user.pendingEmail
+        role = user.role.rawValue
+        emailVerified = user.emailVerified
+        isActive = user.isActive
+        failedLoginAttempts = administrative ? .present(user.failedLoginAttempts) : .omitted
+        lockedUntil = administrative ? .present(user.lockedUntil) : .omitted
+        createdAt = user.createdAt
+        updatedAt = user.updatedAt
     }
 }
 
 /// `{user}`: the profile endpoints' data.
-struct UserEnvelopeBody: JSONWritable {
-    let user: User
+struct UserEnvelopeBody: EncodableBody {
+    let user: UserBody
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("user", UserBody(user: user))
-        json.endObject()
+    init(user: User) {
+        self.user = UserBody(user: user)
     }
 }
 
 /// `{accessToken, refreshToken}`.
-struct TokensBody: JSONWritable {
-    let tokens: TokenPair
+struct TokensBody: EncodableBody {
+    let accessToken: String
+    let refreshToken: String
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("accessToken", tokens.accessToken)
-        json.field("refreshToken", tokens.refreshToken)
-        json.endObject()
+    init(tokens: TokenPair) {
+        accessToken = tokens.accessToken
+        refreshToken = tokens.refreshToken
     }
 }
 
 /// `{user, tokens}`: what registration and login return.
-struct AuthenticationBody: JSONWritable {
-    let authentication: Authentication
+struct AuthenticationBody: EncodableBody {
+    let user: UserBody
+    let tokens: TokensBody
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("user", UserBody(user: authentication.user))
-        json.field("tokens", TokensBody(tokens: authentication.tokens))
-        json.endObject()
+    init(authentication: Authentication) {
+        user = UserBody(user: authentication.user)
+        tokens = TokensBody(tokens: authentication.tokens)
     }
 }
 
 /// One of the caller's sessions: never its token digest.
-struct SessionBody: JSONWritable {
-    let session: Session
+struct SessionBody: EncodableBody {
+    let id: UUID
+    let userAgent: String?
+    let ipAddress: String?
+    let createdAt: Date
+    let lastUsedAt: Date
+    let expiresAt: Date
     let current: Bool
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("id")
-        json.uuid(session.id)
-        json.field("userAgent", session.userAgent)
-        json.field("ipAddress", session.clientAddress)
-        json.key("createdAt")
-        json.timestamp(session.createdAt)
-        json.key("lastUsedAt")
-        json.timestamp(session.lastUsedAt)
-        json.key("expiresAt")
-        json.timestamp(session.expiresAt)
-        json.field("current", current)
-        json.endObject()
+    init(session: Session, current: Bool) {
+        id = session.id
+        userAgent = session.userAgent
+        ipAddress = session.clientAddress
+        createdAt = session.createdAt
+        lastUsedAt = session.lastUsedAt
+        expiresAt = session.expiresAt
+        self.current = current
     }
 }
 
-struct AuditEventBody: JSONWritable {
-    let event: AuditEvent
+struct AuditEventBody: EncodableBody {
+    let id: UUID
+    let occurredAt: Date
+    let actorId: UUID?
+    let action: String
+    let targetId: String?
+    let outcome: String
+    let ipAddress: String?
+    let userAgent: String?
+    let requestId: String?
+    let detail: String?
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("id")
-        json.uuid(event.id)
-        json.key("occurredAt")
-        json.timestamp(event.occurredAt)
-        json.key("actorId")
-        if let actor = event.actorID { json.uuid(actor) } else { json.null() }
-        json.field("action", event.action)
-        json.field("targetId", event.targetID)
-        json.field("outcome", event.outcome.rawValue)
-        json.field("ipAddress", event.clientAddress)
-        json.field("userAgent", event.userAgent)
-        json.field("requestId", event.requestID)
-        json.field("detail", event.detail)
-        json.endObject()
+    init(event: AuditEvent) {
+        id = event.id
+        occurredAt = event.occurredAt
+        actorId = event.actorID
+        action = event.action
+        targetId = event.targetID
+        outcome = event.outcome.rawValue
+        ipAddress = event.clientAddress
+        userAgent = event.userAgent
+        requestId = event.requestID
+        detail = event.detail
     }
 }

@@ -58,66 +58,59 @@ struct JobsController {
 }
 
 /// A failed job as administrators see it (secret-looking payload values already masked).
-struct JobBody: JSONWritable {
-    let job: Job
+struct JobBody: EncodableBody {
+    let id: UUID
+    let queue: String
+    let kind: String
+    let payload: [String: String]
+    let attempts: Int
+    let lastError: String?
+    let createdAt: Date
+    let failedAt: Date?
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("id")
-        json.uuid(job.id)
-        json.field("queue", job.queue)
-        json.field("kind", job.kind)
-        json.key("payload")
-        json.beginObject()
-        for (key, value) in job.payload.sorted(by: { $0.key < $1.key }) { json.field(key, value) }
-        json.endObject()
-        json.field("attempts", job.attempts)
-        json.field("lastError", job.lastError)
-        json.key("createdAt")
-        json.timestamp(job.createdAt)
-        json.key("failedAt")
-        if let failed = job.failedAt { json.timestamp(failed) } else { json.null() }
-        json.endObject()
+    init(job: Job) {
+        id = job.id
+        queue = job.queue
+        kind = job.kind
+        payload = job.payload
+        attempts = job.attempts
+        lastError = job.lastError
+        createdAt = job.createdAt
+        failedAt = job.failedAt
     }
 }
 
 /// `{deleted}`: how many failed jobs a purge removed.
-struct PurgeBody: JSONWritable {
+struct PurgeBody: EncodableBody {
     let deleted: Int
-
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("deleted", deleted)
-        json.endObject()
-    }
 }
 
 /// The counts of every queue, their totals, and the alert on failed jobs.
-struct JobStatsBody: JSONWritable {
-    let stats: JobAdminService.Stats
+struct JobStatsBody: EncodableBody {
+    let queues: [String: QueueCountsBody]
+    let totals: QueueCountsBody
+    let failedJobsAlertThreshold: Int
+    let alert: Bool
 
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("queues")
-        json.beginObject()
-        for (queue, counts) in stats.queues.sorted(by: { $0.key < $1.key }) {
-            json.key(queue)
-            Self.write(counts, to: &json)
-        }
-        json.endObject()
-        json.key("totals")
-        Self.write(stats.totals, to: &json)
-        json.field("failedJobsAlertThreshold", stats.alertThreshold)
-        json.field("alert", stats.alert)
-        json.endObject()
+    init(stats: JobAdminService.Stats) {
+        queues = stats.queues.mapValues(QueueCountsBody.init)
+        totals = QueueCountsBody(stats.totals)
+        failedJobsAlertThreshold = stats.alertThreshold
+        alert = stats.alert
     }
+}
 
-    static func write(_ counts: QueueCounts, to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("waiting", counts.waiting)
-        json.field("delayed", counts.delayed)
-        json.field("active", counts.active)
-        json.field("failed", counts.dead)
-        json.endObject()
+/// One queue's counts; the dead-letter count is `failed` on the API.
+struct QueueCountsBody: Encodable {
+    let waiting: Int
+    let delayed: Int
+    let active: Int
+    let failed: Int
+
+    init(_ counts: QueueCounts) {
+        waiting = counts.waiting
+        delayed = counts.delayed
+        active = counts.active
+        failed = counts.dead
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 
-/// Something that writes itself as JSON. Responses are written field by field, in a fixed order, straight into
-/// the response buffer: faster than `JSONEncoder`, and the envelope reads the same way every time.
+/// Something that writes itself as JSON straight into the response buffer. The envelope, which every response
+/// carries, is written field by field here; the bodies inside it are `EncodableBody` declarations, written through
+/// `JSONBodyEncoder` into the same buffer (benchmarks/README.md has the comparison).
 protocol JSONWritable {
     func write(to json: inout JSONWriter)
 }
@@ -14,6 +15,15 @@ struct JSONWriter {
 
     init(capacity: Int = 512) {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    /// Where the next write goes, to come back to with `rewind(to:)`.
+    var position: (writerIndex: Int, needsComma: Bool) { (buffer.writerIndex, needsComma) }
+
+    /// Forgets everything written since `position`.
+    mutating func rewind(to position: (writerIndex: Int, needsComma: Bool)) {
+        buffer.moveWriterIndex(to: position.writerIndex)
+        needsComma = position.needsComma
     }
 
     mutating func beginObject() {
@@ -52,7 +62,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func integer(_ value: Int) {
+    mutating func integer(_ value: some BinaryInteger) {
         raw(String(value))
     }
 
