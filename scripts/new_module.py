@@ -32,12 +32,14 @@ OWNED = [
     "Sources/HTTPAdapter/Controllers/ExamplesController.swift",
     "Tests/AdapterContractTests/ExampleRepositoryContractTests.swift",
     "Tests/AdapterContractTests/ExampleRepositoryContractTests+Search.swift",
+    "Tests/AdapterContractTests/ExampleRepositoryContractTests+FullText.swift",
     "Tests/DomainTests/ExampleServiceTests.swift",
     "Tests/DomainTests/ExampleOwnershipTests.swift",
     "Tests/HTTPAdapterTests/ExamplesAPITests.swift",
+    "Tests/HTTPAdapterTests/ExamplesSearchAPITests.swift",
 ]
 OPENAPI = "Sources/HTTPAdapter/Resources/openapi"
-MIGRATIONS = ["0001_create_examples.sql", "0002_add_example_owner.sql"]
+MIGRATIONS = ["0001_create_examples.sql", "0002_add_example_owner.sql", "0009_add_example_search.sql"]
 
 # Wiring: in each file, every line matching the pattern gets a renamed copy right after it.
 LINES = [

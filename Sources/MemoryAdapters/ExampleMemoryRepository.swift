@@ -38,6 +38,24 @@ public struct ExampleMemoryRepository: ExampleRepository {
         return Page(items: items, total: sorted.count, request: page)
     }
 
+    public func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Example>> {
+        let hits = await access.read { tables in
+            tables.examples.values.compactMap { record -> SearchHit<Example>? in
+                guard record.deletedAt == nil else { return nil }
+                let fields = [
+                    MemorySearch.Field(name: "name", text: record.example.name, weight: 10),
+                    MemorySearch.Field(name: "description", text: record.example.description, weight: 1),
+                ]
+                guard let match = MemorySearch.match(query, in: fields) else { return nil }
+                return SearchHit(item: record.example, rank: match.rank, highlights: match.highlights)
+            }
+        }
+        let sorted = hits.sorted {
+            ($0.rank, $0.item.createdAt, $0.item.id.uuidString) > ($1.rank, $1.item.createdAt, $1.item.id.uuidString)
+        }
+        return Page(items: Array(sorted.dropFirst(page.offset).prefix(page.limit)), total: sorted.count, request: page)
+    }
+
     public func update(_ example: Example) async throws -> Bool {
         try await access.write { tables in
             guard var record = tables.examples[example.id], record.deletedAt == nil else { return false }

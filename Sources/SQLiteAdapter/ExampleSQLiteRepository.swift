@@ -27,6 +27,19 @@ struct ExampleSQLiteRepository: ExampleRepository {
             WHERE deleted_at IS NULL AND (name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\')
             ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3
             """
+        /// Full-text search through the FTS5 index; bm25 weighs a match in the name ten times one in the description
+        /// (lower is better).
+        static let countSearch = """
+            SELECT count(*) FROM examples_search JOIN examples ON examples.rowid = examples_search.rowid
+            WHERE examples_search MATCH ?1 AND examples.deleted_at IS NULL
+            """
+        static let pageSearch = """
+            SELECT examples.id, examples.owner_id, examples.name, examples.description, examples.created_at, examples.updated_at,
+                bm25(examples_search, 10.0, 1.0), highlight(examples_search, 0, ?4, ?5), highlight(examples_search, 1, ?4, ?5)
+            FROM examples_search JOIN examples ON examples.rowid = examples_search.rowid
+            WHERE examples_search MATCH ?1 AND examples.deleted_at IS NULL
+            ORDER BY bm25(examples_search, 10.0, 1.0), examples.created_at DESC, examples.id DESC LIMIT ?2 OFFSET ?3
+            """
         static let update = "UPDATE examples SET name = ?1, description = ?2, updated_at = ?3 WHERE id = ?4 AND deleted_at IS NULL"
         static let softDelete = "UPDATE examples SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL"
     }
@@ -58,6 +71,21 @@ struct ExampleSQLiteRepository: ExampleRepository {
         let (countRows, rows) = (results[0], results[1])
         let total = try countRows.first?.int(0) ?? 0
         return Page(items: try rows.map(Self.example), total: total, request: page)
+    }
+
+    func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Example>> {
+        let match = SQLiteValue.text(FTS5Query.render(query))
+        let markers: [SQLiteValue] = [.text(String(HighlightPiece.startMarker)), .text(String(HighlightPiece.endMarker))]
+        let results = try await executor.queries([
+            (SQL.countSearch, [match]), (SQL.pageSearch, [match, .int(page.limit), .int(page.offset)] + markers),
+        ])
+        let hits = try results[1].map { row in
+            var highlights = ["name": HighlightPiece.pieces(ofMarked: try row.string(7))]
+            if let description = try row.optionalString(8) { highlights["description"] = HighlightPiece.pieces(ofMarked: description) }
+            // bm25 is better when lower; a rank is better when higher.
+            return SearchHit(item: try Self.example(row), rank: -(try row.double(6)), highlights: highlights)
+        }
+        return Page(items: hits, total: try results[0].first?.int(0) ?? 0, request: page)
     }
 
     func update(_ example: Example) async throws -> Bool {

@@ -53,6 +53,15 @@ public struct SQLiteRow: Sendable {
         Int(try int64(index))
     }
 
+    /// A REAL column (an INTEGER one is widened).
+    func double(_ index: Int) throws -> Double {
+        switch values[index] {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: throw SQLiteError.unexpectedColumn(index)
+        }
+    }
+
     func bool(_ index: Int) throws -> Bool {
         try int64(index) != 0
     }

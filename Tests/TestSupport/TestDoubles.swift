@@ -67,6 +67,7 @@ public struct FailingExampleRepository: ExampleRepository {
     public func insert(_ example: Example) async throws { throw InternalFailure() }
     public func find(id: UUID) async throws -> Example? { throw InternalFailure() }
     public func list(search: String?, page: PageRequest) async throws -> Page<Example> { throw InternalFailure() }
+    public func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Example>> { throw InternalFailure() }
     public func update(_ example: Example) async throws -> Bool { throw InternalFailure() }
     public func softDelete(id: UUID, at: Date) async throws -> Bool { throw InternalFailure() }
 }

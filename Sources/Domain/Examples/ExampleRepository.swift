@@ -1,7 +1,8 @@
 import Foundation
 
-/// Stores examples. Deleted examples are kept (soft delete) but no method returns them.
-public protocol ExampleRepository: Sendable {
+/// Stores examples. Deleted examples are kept (soft delete) but no method returns them. Name and description are
+/// searchable in full text (`SearchIndex`): matches in the name rank above matches in the description.
+public protocol ExampleRepository: SearchIndex where Item == Example {
     /// Stores a new example.
     func insert(_ example: Example) async throws
     /// Returns the live example with this id, or nil when it does not exist or was deleted.

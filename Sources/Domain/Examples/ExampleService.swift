@@ -31,6 +31,11 @@ public struct ExampleService: Sendable {
         return try await repository.list(search: term?.isEmpty == false ? term : nil, page: page)
     }
 
+    /// Searches live examples in full text (`SearchQuery` syntax), best match first.
+    public func search(_ text: String, page: PageRequest) async throws -> Page<SearchHit<Example>> {
+        try await repository.search(try SearchQuery.parse(text), page: page)
+    }
+
     /// Returns the live example with this id.
     public func get(id: String) async throws -> Example {
         let id = try Self.parseID(id)

@@ -21,6 +21,19 @@ struct ExamplesController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
         let search = context.query["search"]
+        if let text = context.query["q"] {
+            guard search == nil else {
+                throw DomainError.validation([FieldError(field: "q", message: "q and search cannot be combined: q searches in full text")])
+            }
+            let result = try await service.search(text, page: page)
+            return JSONResponse.success(
+                message: "Examples retrieved successfully",
+                data: result.items.map { SearchHitBody(ExampleBody($0.item), hit: $0) },
+                meta: PageMeta(page: page.page, limit: page.limit, total: result.total, totalPages: result.totalPages),
+                links: PageLinks(path: "/api/v1/examples", page: result, extra: ["q": text]),
+                context: context
+            )
+        }
         let result = try await service.list(search: search, page: page)
         return JSONResponse.success(
             message: "Examples retrieved successfully",
