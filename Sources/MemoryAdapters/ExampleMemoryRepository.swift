@@ -42,12 +42,9 @@ public struct ExampleMemoryRepository: ExampleRepository {
         let hits = await access.read { tables in
             tables.examples.values.compactMap { record -> SearchHit<Example>? in
                 guard record.deletedAt == nil else { return nil }
-                let fields = [
-                    MemorySearch.Field(name: "name", text: record.example.name, weight: 10),
-                    MemorySearch.Field(name: "description", text: record.example.description, weight: 1),
-                ]
-                guard let match = MemorySearch.match(query, in: fields) else { return nil }
-                return SearchHit(item: record.example, rank: match.rank, highlights: match.highlights)
+                let fields = record.example.searchFields
+                guard let rank = query.rank(of: fields) else { return nil }
+                return SearchHit(item: record.example, rank: rank, highlights: query.highlights(of: fields))
             }
         }
         let sorted = hits.sorted {

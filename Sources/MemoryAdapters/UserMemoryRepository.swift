@@ -55,6 +55,19 @@ public struct UserMemoryRepository: UserRepository {
         return Page(items: Array(sorted.dropFirst(page.offset).prefix(page.limit)), total: sorted.count, request: page)
     }
 
+    public func search(_ query: SearchQuery, role: Role?, page: PageRequest) async throws -> Page<SearchHit<User>> {
+        let hits = await access.read { tables in
+            tables.users.values.compactMap { record -> SearchHit<User>? in
+                guard record.deletedAt == nil, role == nil || record.user.role == role else { return nil }
+                let fields = record.user.searchFields
+                guard let rank = query.rank(of: fields) else { return nil }
+                return SearchHit(item: record.user, rank: rank, highlights: query.highlights(of: fields))
+            }
+        }
+        let sorted = hits.sorted { ($0.rank, $0.item.createdAt, $0.item.id.uuidString) > ($1.rank, $1.item.createdAt, $1.item.id.uuidString) }
+        return Page(items: Array(sorted.dropFirst(page.offset).prefix(page.limit)), total: sorted.count, request: page)
+    }
+
     public func softDelete(id: UUID, at date: Date) async throws -> Bool {
         try await access.write { tables in
             guard var record = tables.users[id], record.deletedAt == nil else { return false }

@@ -53,27 +53,19 @@ struct ExamplePostgresRepository: ExampleRepository {
 
     func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Example>> {
         let text = TSQuery.render(query)
-        let options = "StartSel=\(HighlightPiece.startMarker), StopSel=\(HighlightPiece.endMarker), HighlightAll=true"
         // As `list`: the count and the page in one statement, from one snapshot. ts_rank weighs the name (A) above
         // the description (B); the GIN index over live rows serves the match.
         let rows = try await executor.read(
             """
-            SELECT matching.total, page.rank, page.name_marked, page.description_marked,
-                page.id, page.owner_id, page.name, page.description, page.created_at, page.updated_at
+            SELECT matching.total, page.rank, page.id, page.owner_id, page.name, page.description, page.created_at, page.updated_at
             FROM (SELECT to_tsquery('simple', \(text)) AS query) AS search
             CROSS JOIN LATERAL (
                 SELECT count(*) AS total FROM examples WHERE deleted_at IS NULL AND search_vector @@ search.query
             ) AS matching
             LEFT JOIN LATERAL (
-                SELECT id, owner_id, name, description, created_at, updated_at, rank,
-                    ts_headline('simple', name, search.query, \(options)) AS name_marked,
-                    ts_headline('simple', description, search.query, \(options)) AS description_marked
-                FROM (
-                    SELECT id, owner_id, name, description, created_at, updated_at,
-                        ts_rank(search_vector, search.query)::float8 AS rank
-                    FROM examples WHERE deleted_at IS NULL AND search_vector @@ search.query
-                    ORDER BY rank DESC, created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
-                ) AS ranked
+                SELECT id, owner_id, name, description, created_at, updated_at, ts_rank(search_vector, search.query)::float8 AS rank
+                FROM examples WHERE deleted_at IS NULL AND search_vector @@ search.query
+                ORDER BY rank DESC, created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
             ) AS page ON true
             ORDER BY page.rank DESC, page.created_at DESC, page.id DESC
             """
@@ -85,9 +77,8 @@ struct ExamplePostgresRepository: ExampleRepository {
             total = try reader.int()
             guard !reader.nextIsNull else { continue }
             let rank = try reader.next(Double.self)
-            var highlights = ["name": HighlightPiece.pieces(ofMarked: try reader.text())]
-            if let description = try reader.optionalText() { highlights["description"] = HighlightPiece.pieces(ofMarked: description) }
-            hits.append(SearchHit(item: try Self.example(&reader), rank: rank, highlights: highlights))
+            let example = try Self.example(&reader)
+            hits.append(SearchHit(item: example, rank: rank, highlights: query.highlights(of: example.searchFields)))
         }
         return Page(items: hits, total: total, request: page)
     }

@@ -113,6 +113,44 @@ struct UserPostgresRepository: UserRepository {
         return Page(items: items, total: total, request: page)
     }
 
+    func search(_ query: SearchQuery, role: Role?, page: PageRequest) async throws -> Page<SearchHit<User>> {
+        let text = TSQuery.render(query)
+        let role = role?.rawValue
+        // As `list`: the count and the page in one statement, from one snapshot; ts_rank weighs the name (A) above the
+        // email (B), and the GIN index over live rows serves the match.
+        let rows = try await executor.read(
+            """
+            SELECT matching.total, page.rank, page.id, page.name, page.email, page.pending_email, page.role, page.password_hash,
+                page.email_verified_at, page.is_active, page.failed_login_attempts, page.locked_until, page.password_changed_at,
+                page.created_at, page.updated_at
+            FROM (SELECT to_tsquery('simple', \(text)) AS query) AS search
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS total FROM users
+                WHERE deleted_at IS NULL AND search_vector @@ search.query AND (\(role)::text IS NULL OR role = \(role))
+            ) AS matching
+            LEFT JOIN LATERAL (
+                SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
+                    password_changed_at, created_at, updated_at, ts_rank(search_vector, search.query)::float8 AS rank
+                FROM users
+                WHERE deleted_at IS NULL AND search_vector @@ search.query AND (\(role)::text IS NULL OR role = \(role))
+                ORDER BY rank DESC, created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
+            ) AS page ON true
+            ORDER BY page.rank DESC, page.created_at DESC, page.id DESC
+            """
+        )
+        var total = 0
+        var hits: [SearchHit<User>] = []
+        for row in rows {
+            var reader = RowReader(row)
+            total = try reader.int()
+            guard !reader.nextIsNull else { continue }
+            let rank = try reader.next(Double.self)
+            let user = try Self.user(&reader)
+            hits.append(SearchHit(item: user, rank: rank, highlights: query.highlights(of: user.searchFields)))
+        }
+        return Page(items: hits, total: total, request: page)
+    }
+
     func softDelete(id: UUID, at date: Date) async throws -> Bool {
         try await executor.execute("UPDATE users SET deleted_at = \(time: date) WHERE id = \(id) AND deleted_at IS NULL") == 1
     }

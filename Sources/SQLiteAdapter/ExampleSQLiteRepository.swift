@@ -35,7 +35,7 @@ struct ExampleSQLiteRepository: ExampleRepository {
             """
         static let pageSearch = """
             SELECT examples.id, examples.owner_id, examples.name, examples.description, examples.created_at, examples.updated_at,
-                bm25(examples_search, 10.0, 1.0), highlight(examples_search, 0, ?4, ?5), highlight(examples_search, 1, ?4, ?5)
+                bm25(examples_search, 10.0, 1.0)
             FROM examples_search JOIN examples ON examples.rowid = examples_search.rowid
             WHERE examples_search MATCH ?1 AND examples.deleted_at IS NULL
             ORDER BY bm25(examples_search, 10.0, 1.0), examples.created_at DESC, examples.id DESC LIMIT ?2 OFFSET ?3
@@ -75,15 +75,13 @@ struct ExampleSQLiteRepository: ExampleRepository {
 
     func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Example>> {
         let match = SQLiteValue.text(FTS5Query.render(query))
-        let markers: [SQLiteValue] = [.text(String(HighlightPiece.startMarker)), .text(String(HighlightPiece.endMarker))]
         let results = try await executor.queries([
-            (SQL.countSearch, [match]), (SQL.pageSearch, [match, .int(page.limit), .int(page.offset)] + markers),
+            (SQL.countSearch, [match]), (SQL.pageSearch, [match, .int(page.limit), .int(page.offset)]),
         ])
         let hits = try results[1].map { row in
-            var highlights = ["name": HighlightPiece.pieces(ofMarked: try row.string(7))]
-            if let description = try row.optionalString(8) { highlights["description"] = HighlightPiece.pieces(ofMarked: description) }
+            let example = try Self.example(row)
             // bm25 is better when lower; a rank is better when higher.
-            return SearchHit(item: try Self.example(row), rank: -(try row.double(6)), highlights: highlights)
+            return SearchHit(item: example, rank: -(try row.double(6)), highlights: query.highlights(of: example.searchFields))
         }
         return Page(items: hits, total: try results[0].first?.int(0) ?? 0, request: page)
     }

@@ -41,6 +41,20 @@ struct UserSQLiteRepository: UserRepository {
             WHERE deleted_at IS NULL AND (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR role = ?2)
             ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4
             """
+        /// Full-text search through the FTS5 index (?1), optionally of one role (?2); bm25 weighs the name ten times the
+        /// email (lower is better).
+        static let countSearch = """
+            SELECT count(*) FROM users_search JOIN users ON users.rowid = users_search.rowid
+            WHERE users_search MATCH ?1 AND users.deleted_at IS NULL AND (?2 IS NULL OR users.role = ?2)
+            """
+        static let pageSearch = """
+            SELECT users.id, users.name, users.email, users.pending_email, users.role, users.password_hash, users.email_verified_at,
+                users.is_active, users.failed_login_attempts, users.locked_until, users.password_changed_at, users.created_at,
+                users.updated_at, bm25(users_search, 10.0, 1.0)
+            FROM users_search JOIN users ON users.rowid = users_search.rowid
+            WHERE users_search MATCH ?1 AND users.deleted_at IS NULL AND (?2 IS NULL OR users.role = ?2)
+            ORDER BY bm25(users_search, 10.0, 1.0), users.created_at DESC, users.id DESC LIMIT ?3 OFFSET ?4
+            """
         static let softDelete = "UPDATE users SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL"
     }
 
@@ -70,6 +84,19 @@ struct UserSQLiteRepository: UserRepository {
         let results = try await executor.queries([(SQL.count, filter), (SQL.page, filter + [.int(page.limit), .int(page.offset)])])
         let total = try results[0].first?.int(0) ?? 0
         return Page(items: try results[1].map(Self.user), total: total, request: page)
+    }
+
+    func search(_ query: SearchQuery, role: Role?, page: PageRequest) async throws -> Page<SearchHit<User>> {
+        let filter: [SQLiteValue] = [.text(FTS5Query.render(query)), role.map { .text($0.rawValue) } ?? .null]
+        let results = try await executor.queries([
+            (SQL.countSearch, filter), (SQL.pageSearch, filter + [.int(page.limit), .int(page.offset)]),
+        ])
+        let hits = try results[1].map { row in
+            let user = try Self.user(row)
+            // bm25 is better when lower; a rank is better when higher.
+            return SearchHit(item: user, rank: -(try row.double(13)), highlights: query.highlights(of: user.searchFields))
+        }
+        return Page(items: hits, total: try results[0].first?.int(0) ?? 0, request: page)
     }
 
     func softDelete(id: UUID, at date: Date) async throws -> Bool {

@@ -42,14 +42,29 @@ import Testing
         #expect((try? SearchQuery.parse(String(repeating: "a", count: 200))) != nil)
     }
 
-    @Test func markedTextIsCutIntoPieces() {
+    @Test func highlightsMarkEveryOccurrenceOfTheIncludedTerms() throws {
+        let query = try SearchQuery.parse(#""blue widget" or crate -rust"#)
+        let fields = [
+            SearchField(name: "name", text: "A Blue Widget, blue crate!"), SearchField(name: "description", text: "rust"),
+            SearchField(name: "none", text: nil),
+        ]
         #expect(
-            HighlightPiece.pieces(ofMarked: "a \u{1}blue\u{2} \u{1}widget\u{2}!") == [
-                HighlightPiece(text: "a ", match: false), HighlightPiece(text: "blue", match: true), HighlightPiece(text: " ", match: false),
-                HighlightPiece(text: "widget", match: true), HighlightPiece(text: "!", match: false),
+            query.highlights(of: fields) == [
+                "name": [
+                    HighlightPiece(text: "A ", match: false), HighlightPiece(text: "Blue Widget", match: true),
+                    HighlightPiece(text: ", blue ", match: false), HighlightPiece(text: "crate", match: true),
+                    HighlightPiece(text: "!", match: false),
+                ],
+                "description": [HighlightPiece(text: "rust", match: false)],
             ])
-        #expect(
-            HighlightPiece.pieces(ofMarked: "\u{1}tall\u{2}\u{1}ship\u{2}") == [HighlightPiece(text: "tallship", match: true)])
-        #expect(HighlightPiece.pieces(ofMarked: "") == [])
+    }
+
+    @Test func rankWeighsEachOccurrenceByItsField() throws {
+        let query = try SearchQuery.parse("crate or box")
+        let heavy = SearchField(name: "name", text: "crate", weight: 10)
+        let light = SearchField(name: "description", text: "crate, box and crate", weight: 1)
+        #expect(query.rank(of: [heavy, light]) == 13)
+        #expect(try SearchQuery.parse("crate -box").rank(of: [heavy, light]) == nil)
+        #expect(try SearchQuery.parse("barrel").rank(of: [heavy, light]) == nil)
     }
 }

@@ -113,6 +113,34 @@ import Testing
         }
     }
 
+    @Test func administratorsSearchAccountsInFullText() async throws {
+        try await TestApp().test { client, identity in
+            let admin = try await identity.bearer("root@example.com", role: .admin)
+            _ = try await client.register("ada@example.com", name: "Ada Lovelace")
+            _ = try await client.register("grace@example.com", name: "Grace Hopper")
+            _ = try await client.register("lovelace.fan@example.org", name: "Charles")
+
+            let found = try await client.get("/api/v1/users?q=lovelace&role=user", headers: admin)
+            let items = try #require(found.object["data"] as? [[String: Any]])
+            #expect(found.status == .ok)
+            #expect(items.map { $0["email"] as? String } == ["ada@example.com", "lovelace.fan@example.org"])
+            #expect(items.first?["failedLoginAttempts"] as? Int == 0)
+            #expect(items.first?["rank"] is Double)
+            let email = try #require((items.last?["highlights"] as? [String: Any])?["email"] as? [[String: Any]])
+            #expect(email.first?["text"] as? String == "lovelace")
+            #expect(email.first?["match"] as? Bool == true)
+            #expect((found.object["links"] as? [String: Any])?["first"] as? String == "/api/v1/users?page=1&limit=10&q=lovelace&role=user")
+
+            let both = try await client.get("/api/v1/users?q=ada&search=ada", headers: admin)
+            #expect(both.status == .badRequest)
+            let badRoleAndQuery = try await client.get("/api/v1/users?q=-ada&role=owner", headers: admin)
+            #expect(
+                badRoleAndQuery.fieldErrors == ["q: q must contain at least one word to search for", "role: role must be one of user, admin"])
+            let user = try await identity.bearer("plain@example.com")
+            #expect(try await client.get("/api/v1/users?q=ada", headers: user).status == .forbidden)
+        }
+    }
+
     @Test func administratorsManageAccounts() async throws {
         try await TestApp().test { client, identity in
             let admin = try await identity.bearer("root@example.com", role: .admin)

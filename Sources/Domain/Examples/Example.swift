@@ -19,3 +19,11 @@ public struct Example: Sendable, Equatable, Identifiable {
         self.updatedAt = updatedAt
     }
 }
+
+extension Example {
+    /// What a full-text search looks at: the name, weighted above the description (as the database indexes weigh
+    /// them).
+    public var searchFields: [SearchField] {
+        [SearchField(name: "name", text: name, weight: 10), SearchField(name: "description", text: description, weight: 1)]
+    }
+}

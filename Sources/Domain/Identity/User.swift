@@ -43,11 +43,25 @@ public struct User: Sendable, Equatable, Identifiable {
     }
 
     public var emailVerified: Bool { emailVerifiedAt != nil }
+
+    /// What a full-text search looks at: the name, weighted above the email (as the database indexes weigh them).
+    public var searchFields: [SearchField] {
+        [SearchField(name: "name", text: name, weight: 10), SearchField(name: "email", text: email, weight: 1)]
+    }
+}
+
+extension UserRepository {
+    public func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<User>> {
+        try await search(query, role: nil, page: page)
+    }
 }
 
 /// Stores accounts. Deleted accounts are kept (soft delete) but no method returns them, and their email is free
 /// for a new account.
-public protocol UserRepository: Sendable {
+///
+/// Name and email are searchable in full text (`SearchIndex`): matches in the name rank above matches in the email,
+/// whose `@` and dots separate words.
+public protocol UserRepository: SearchIndex where Item == User {
     /// Stores a new user; throws `DomainError.conflict` when a live user already has the email.
     func insert(_ user: User) async throws
     /// Returns the live user with this id. Inside a transaction the row stays locked until the transaction ends, so
@@ -61,6 +75,8 @@ public protocol UserRepository: Sendable {
     /// Returns one page of live users, newest first, optionally only those of `role` and those whose name or email
     /// contains `search`, ignoring ASCII case.
     func list(search: String?, role: Role?, page: PageRequest) async throws -> Page<User>
+    /// One page of live users matching `query`, optionally only those of `role`, best match first (ties: newest first).
+    func search(_ query: SearchQuery, role: Role?, page: PageRequest) async throws -> Page<SearchHit<User>>
     /// Marks a live user deleted; false when there is none.
     func softDelete(id: UUID, at: Date) async throws -> Bool
 }

@@ -37,6 +37,32 @@ extension UserService {
         return Page(items: shown, total: listed.total, request: listed.request)
     }
 
+    /// Searches live accounts in full text by name and email (`SearchQuery` syntax), optionally of one role, best
+    /// match first.
+    public func search(_ text: String, role rawRole: String?, page: PageRequest, _ principal: Principal) async throws -> Page<SearchHit<User>> {
+        try principal.require(.manageUsers)
+        var problems: [FieldError] = []
+        var query: SearchQuery?
+        do {
+            query = try SearchQuery.parse(text)
+        } catch .validation(let errors) {
+            problems += errors
+        }
+        var role: Role?
+        if let rawRole {
+            role = Role(rawValue: rawRole)
+            if role == nil { problems.append(FieldError(field: "role", message: "role must be one of user, admin")) }
+        }
+        guard let query, problems.isEmpty else { throw DomainError.validation(problems) }
+        let found = try await deps.users.search(query, role: role, page: page)
+        let now = deps.now()
+        var shown: [SearchHit<User>] = []
+        for hit in found.items {
+            shown.append(SearchHit(item: try await deps.withSignInFailures(hit.item, now: now), rank: hit.rank, highlights: hit.highlights))
+        }
+        return Page(items: shown, total: found.total, request: found.request)
+    }
+
     /// One live account.
     public func get(id raw: String, _ principal: Principal) async throws -> User {
         try principal.require(.manageUsers)

@@ -127,7 +127,8 @@ public struct SearchQuery: Sendable, Equatable {
 }
 
 /// One result of a full-text search: the item, how well it matched (higher is better, comparable only within one
-/// search), and its searched fields with the matching words marked.
+/// search), and its searched fields with the matching words marked (`SearchQuery.highlights(of:)`, the same on every
+/// adapter).
 public struct SearchHit<Item: Sendable>: Sendable {
     public let item: Item
     public let rank: Double
@@ -152,41 +153,6 @@ public struct HighlightPiece: Sendable, Equatable, Hashable {
         self.text = text
         self.match = match
     }
-
-    /// Markers an engine puts around matches; they are control characters, which no stored text may hold.
-    public static let startMarker: Character = "\u{1}"
-    public static let endMarker: Character = "\u{2}"
-
-    /// Cuts text in which an engine marked the matches with `startMarker`/`endMarker` into pieces.
-    public static func pieces(ofMarked marked: String) -> [HighlightPiece] {
-        var pieces: [HighlightPiece] = []
-        var current = ""
-        var inMatch = false
-        func flush() {
-            if !current.isEmpty { pieces.append(HighlightPiece(text: current, match: inMatch)) }
-            current = ""
-        }
-        for character in marked {
-            switch character {
-            case startMarker:
-                flush()
-                inMatch = true
-            case endMarker:
-                flush()
-                inMatch = false
-            default: current.append(character)
-            }
-        }
-        flush()
-        // Adjacent pieces of the same kind (two marked words with nothing between) read as one.
-        return pieces.reduce(into: []) { merged, piece in
-            if let last = merged.last, last.match == piece.match {
-                merged[merged.count - 1] = HighlightPiece(text: last.text + piece.text, match: piece.match)
-            } else {
-                merged.append(piece)
-            }
-        }
-    }
 }
 
 /// Ranked full-text search over one kind of item, kept in step with its writes by the adapter (a generated column
@@ -195,4 +161,117 @@ public protocol SearchIndex<Item>: Sendable {
     associatedtype Item: Sendable
     /// One page of live items matching `query`, best match first (ties: newest first), with the total.
     func search(_ query: SearchQuery, page: PageRequest) async throws -> Page<SearchHit<Item>>
+}
+
+/// A searched field of an item: its name, its text (nil: null, never matches) and its weight in ranking.
+public struct SearchField: Sendable {
+    public let name: String
+    public let text: String?
+    public let weight: Double
+
+    public init(name: String, text: String?, weight: Double = 1) {
+        self.name = name
+        self.text = text
+        self.weight = weight
+    }
+}
+
+extension SearchQuery {
+    /// The rank of an item made of `fields`, or nil when it does not match: what an engine without an index (the
+    /// memory adapters) computes, with the meaning the database engines give the query. A phrase's words must follow
+    /// each other within one field; each occurrence of a term counts its field's weight.
+    public func rank(of fields: [SearchField]) -> Double? {
+        let words = fields.map { $0.text.map(SearchText.words) ?? [] }
+        for term in excluded where words.contains(where: { !SearchText.occurrences(of: term, in: $0).isEmpty }) {
+            return nil
+        }
+        var rank = 0.0
+        for clause in clauses {
+            var matched = false
+            for term in clause {
+                for (index, field) in fields.enumerated() {
+                    let found = SearchText.occurrences(of: term, in: words[index]).count
+                    guard found > 0 else { continue }
+                    matched = true
+                    rank += field.weight * Double(found)
+                }
+            }
+            guard matched else { return nil }
+        }
+        return rank
+    }
+
+    /// Each field that is not null, cut into pieces with every occurrence of the query's terms marked. Done here
+    /// rather than by each engine, so highlights read the same on every adapter.
+    public func highlights(of fields: [SearchField]) -> [String: [HighlightPiece]] {
+        var highlights: [String: [HighlightPiece]] = [:]
+        for field in fields {
+            guard let text = field.text else { continue }
+            let words = SearchText.words(of: text)
+            let marked = included.flatMap { SearchText.occurrences(of: $0, in: words) }
+            highlights[field.name] = SearchText.pieces(of: text, marking: marked)
+        }
+        return highlights
+    }
+}
+
+/// Words of a text and where they stand, for matching and highlighting.
+enum SearchText {
+    struct Word {
+        let text: String
+        let range: Range<String.Index>
+    }
+
+    /// Runs of letters and digits, lowercased, with their ranges in `text`.
+    static func words(of text: String) -> [Word] {
+        var words: [Word] = []
+        var start: String.Index?
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character.isLetter || character.isNumber {
+                if start == nil { start = index }
+            } else if let begun = start {
+                words.append(Word(text: text[begun..<index].lowercased(), range: begun..<index))
+                start = nil
+            }
+            index = text.index(after: index)
+        }
+        if let begun = start { words.append(Word(text: text[begun...].lowercased(), range: begun..<text.endIndex)) }
+        return words
+    }
+
+    /// Where `term` occurs in `words`: a phrase's words one after the other.
+    static func occurrences(of term: SearchQuery.Term, in words: [Word]) -> [Range<String.Index>] {
+        guard words.count >= term.words.count else { return [] }
+        var found: [Range<String.Index>] = []
+        for start in 0...(words.count - term.words.count) {
+            let window = words[start..<(start + term.words.count)]
+            if zip(window, term.words).allSatisfy({ $0.text == $1 }) {
+                found.append(window.first!.range.lowerBound..<window.last!.range.upperBound)
+            }
+        }
+        return found
+    }
+
+    /// `text` cut into pieces, the `marked` ranges (which may overlap) as matches.
+    static func pieces(of text: String, marking marked: [Range<String.Index>]) -> [HighlightPiece] {
+        var merged: [Range<String.Index>] = []
+        for range in marked.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        var pieces: [HighlightPiece] = []
+        var position = text.startIndex
+        for range in merged {
+            if position < range.lowerBound { pieces.append(HighlightPiece(text: String(text[position..<range.lowerBound]), match: false)) }
+            pieces.append(HighlightPiece(text: String(text[range]), match: true))
+            position = range.upperBound
+        }
+        if position < text.endIndex { pieces.append(HighlightPiece(text: String(text[position...]), match: false)) }
+        return pieces
+    }
 }

@@ -40,6 +40,21 @@ struct UsersController {
         let principal = try await authenticator.principal(request)
         let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
         let (search, role) = (context.query["search"], context.query["role"])
+        if let text = context.query["q"] {
+            guard search == nil else {
+                throw DomainError.validation([FieldError(field: "q", message: "q and search cannot be combined: q searches in full text")])
+            }
+            let result = try await users.search(text, role: role, page: page, principal)
+            var extra = ["q": text]
+            extra["role"] = role
+            return JSONResponse.success(
+                message: "Users retrieved successfully",
+                data: result.items.map { SearchHitBody(UserBody(user: $0.item, administrative: true), hit: $0) },
+                meta: PageMeta(page: page.page, limit: page.limit, total: result.total, totalPages: result.totalPages),
+                links: PageLinks(path: "/api/v1/users", page: result, extra: extra),
+                context: context
+            )
+        }
         let result = try await users.list(search: search, role: role, page: page, principal)
         var extra: [String: String] = [:]
         extra["search"] = search
