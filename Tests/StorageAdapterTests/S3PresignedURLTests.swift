@@ -5,7 +5,7 @@ import NIOCore
 import StorageAdapters
 import Testing
 
-/// Presigned URLs on the S3 server, used by a plain HTTP client that holds no credentials.
+/// Presigned URLs, used by a plain HTTP client that holds no credentials, and what the S3 server makes of signatures.
 @Suite struct S3PresignedURLTests {
     @Test func aPresignedPUTUploadsAndAPresignedGETDownloadsWithoutCredentials() async throws {
         guard let server = try S3TestServer.current() else { throw S3Missing() }
