@@ -130,7 +130,12 @@ public struct SigV4Signer: Sendable {
     }()
 }
 
-extension SigV4Signer: CustomStringConvertible {
+extension SigV4Signer: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Never the secret key.
     public var description: String { "SigV4Signer(accessKeyID: \(accessKeyID), region: \(region), service: \(service))" }
+    public var debugDescription: String { description }
+    /// `dump` and debuggers see the same fields, never the secret key.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyID": accessKeyID, "region": region, "service": service])
+    }
 }

@@ -86,8 +86,18 @@ import Testing
         #expect(signature(86_400, "/test.txt", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ") != original)
     }
 
-    @Test func theSignerNeverDescribesItsSecret() {
+    @Test func neitherTheSignerNorTheAdapterEverShowsTheSecret() throws {
+        let storage = S3ObjectStorage(
+            location: try S3Location("s3://uploads"), accessKeyID: "AKIAIOSFODNN7EXAMPLE",
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", logger: quietLogger)
+        var dumped = ""
+        dump(storage, to: &dumped)
+
         #expect(!"\(signer)".contains("wJalrXUtnFEMI"))
+        #expect(!String(reflecting: signer).contains("wJalrXUtnFEMI"))
+        #expect(!"\(storage)".contains("wJalrXUtnFEMI"))
+        #expect(!dumped.contains("wJalrXUtnFEMI"))
+        #expect(dumped.contains("AKIAIOSFODNN7EXAMPLE"))
     }
 
     @Test func locationsAreCheckedWithoutEchoingThem() throws {
