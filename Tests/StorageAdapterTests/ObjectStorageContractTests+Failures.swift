@@ -39,6 +39,25 @@ extension ObjectStorageContractTests {
     }
 
     @Test(arguments: StorageKind.allCases)
+    func concurrentPutsOfOneKeyLeaveOneOfThemWhole(kind: StorageKind) async throws {
+        let (storage, prefix) = try kind.make()
+        let key = try ObjectKey(prefix + "contended")
+        let versions = (0..<4).map { pattern(300_000, seed: $0 * 50) }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for version in versions {
+                group.addTask {
+                    _ = try await storage.put(key, chunks: chunks(of: version, size: 32 * 1024), length: 300_000, contentType: "x/y")
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let stored = try await storage.get(key, range: nil).collect()
+        #expect(versions.contains(stored))
+    }
+
+    @Test(arguments: StorageKind.allCases)
     func badContentTypesAreRefusedBeforeAnythingIsStored(kind: StorageKind) async throws {
         let (storage, prefix) = try kind.make()
         let key = try ObjectKey(prefix + "typed")
