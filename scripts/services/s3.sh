@@ -8,6 +8,7 @@
 #   PORTSIDE_TEST_S3_ACCESS_KEY_ID / PORTSIDE_TEST_S3_SECRET_ACCESS_KEY (moto recomputes it with botocore) and a wrong
 #   one is refused with SignatureDoesNotMatch. Not the contract suite's: moto 5.2.1 then fails presigned URLs (500) and
 #   miscomputes signatures whose query holds a `/` (boto3's own ListObjectsV2 with Prefix="a/" is refused too).
+# - PORTSIDE_TEST_S3_PYTHON: the virtual environment's Python, whose botocore the presigned URLs are compared with.
 #
 # Sourced by scripts/test.sh (which provides say, die and apt_install_missing from scripts/lib.sh).
 
@@ -46,6 +47,8 @@ for s in sockets: s.close()')"
     export PORTSIDE_TEST_S3_SIGNED_URL="s3://$S3_BUCKET?endpoint=http://127.0.0.1:$signed&region=us-east-1"
     read -r PORTSIDE_TEST_S3_ACCESS_KEY_ID PORTSIDE_TEST_S3_SECRET_ACCESS_KEY <<<"$credentials"
     export PORTSIDE_TEST_S3_ACCESS_KEY_ID PORTSIDE_TEST_S3_SECRET_ACCESS_KEY
+    # botocore, an independent SigV4 implementation, for the presigned URL cross-check.
+    export PORTSIDE_TEST_S3_PYTHON="$S3_VENV/bin/python"
     say "S3 (moto $S3_MOTO_VERSION) on 127.0.0.1:$signed (signatures checked) and 127.0.0.1:$open (contract suite), bucket $S3_BUCKET"
 }
 
