@@ -38,9 +38,10 @@ extension ObjectStorageContractTests {
         await #expect(throws: ObjectStorageError.notFound(key)) { try await storage.get(key, range: nil) }
     }
 
-    @Test(arguments: StorageKind.allCases)
-    func concurrentPutsOfOneKeyLeaveOneOfThemWhole(kind: StorageKind) async throws {
-        let (storage, prefix) = try kind.make()
+    // Filesystem only: there the atomicity is our rename; on S3 it is the server's, and moto answers concurrent puts of
+    // one key with an occasional 500 of its own.
+    @Test func concurrentPutsOfOneKeyOnTheFilesystemLeaveOneOfThemWhole() async throws {
+        let (storage, prefix) = try StorageKind.file.make()
         let key = try ObjectKey(prefix + "contended")
         let versions = (0..<4).map { pattern(300_000, seed: $0 * 50) }
 
