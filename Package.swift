@@ -143,6 +143,19 @@ let package = Package(
         ),
         .target(name: "SystemAdapters", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
+            name: "StorageAdapters",
+            dependencies: [
+                "Domain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HTTPAdapter",
             dependencies: [
                 "Domain",
@@ -177,6 +190,7 @@ let package = Package(
                 "SystemAdapters",
                 "CryptoAdapters",
                 "MailAdapters",
+                "StorageAdapters",
                 "OutboundHTTP",
                 "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -250,6 +264,15 @@ let package = Package(
             dependencies: [
                 "MailAdapters", "MemoryAdapters", "Domain", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageAdapterTests",
+            dependencies: [
+                "Domain", "StorageAdapters", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

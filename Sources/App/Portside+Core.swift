@@ -7,13 +7,14 @@ import SystemAdapters
 extension Portside {
     /// What `portside serve` and `portside worker` share, opened in this order: observability (it installs the
     /// tracer, so a failure there leaves nothing open), persistence with its schema prepared, the shared state
-    /// (queue, rate limits, cache), then identity (hasher, tokens, mailer, outbox relay, scheduler). Each process
+    /// (queue, rate limits, cache), object storage, then identity (hasher, tokens, mailer, outbox relay, scheduler). Each process
     /// adds its own tail to `services`.
     struct Core {
         let observability: Observability
         let persistence: Persistence
         let shared: SharedState
         let identity: Identity
+        let storage: Storage
         let clock: SystemClock
         let ids: UUIDv7Generator
 
@@ -25,11 +26,14 @@ extension Portside {
             do {
                 try await persistence.prepareSchema()
                 let shared = try openSharedState(configuration, logger: logger)
+                let storage = try openStorage(configuration, logger: logger)
                 let identity = try await makeIdentity(
                     configuration, persistence: persistence, clock: clock, ids: ids, rateLimits: shared.rateLimits, jobs: shared.jobs,
                     logger: logger)
                 observe(observability, persistence: persistence, shared: shared, identity: identity, clock: clock)
-                return Core(observability: observability, persistence: persistence, shared: shared, identity: identity, clock: clock, ids: ids)
+                return Core(
+                    observability: observability, persistence: persistence, shared: shared, identity: identity, storage: storage, clock: clock,
+                    ids: ids)
             } catch {
                 await persistence.close()
                 throw error

@@ -138,10 +138,11 @@ public enum Portside {
                 alertThreshold: configuration.failedJobsAlertThreshold),
             rateLimitStore: shared.rateLimits,
             clock: core.clock,
-            checks: [persistence.check] + (shared.check.map { [$0] } ?? []),
+            checks: [persistence.check] + (shared.check.map { [$0] } ?? []) + (core.storage.check.map { [$0] } ?? []),
             readiness: readiness,
             requestMetrics: observability.requestMetrics,
-            metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil
+            metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil,
+            storage: core.storage.objects
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing
@@ -156,6 +157,7 @@ public enum Portside {
             metadata: [
                 "version": "\(version)", "environment": "\(configuration.environment.rawValue)",
                 "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databaseDescription)",
+                "storage": "\(configuration.storageDescription)",
             ]
         )
         return core.serviceGroup(configuration, requests: observability.requestMetrics, tail: tail, logger: logger)

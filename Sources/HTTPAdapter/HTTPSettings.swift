@@ -89,6 +89,9 @@ public struct HTTPDependencies: Sendable {
     public var requestMetrics: RequestMetrics?
     /// `/metrics` (nil: not served).
     public var metricsEndpoint: MetricsEndpoint?
+    /// Where uploaded objects live (`STORAGE_URL`), for the routes that store or serve files (nil: none configured, as in
+    /// router tests that need no storage).
+    public var storage: (any ObjectStorage)?
 
     public init(
         examples: ExampleService,
@@ -100,7 +103,8 @@ public struct HTTPDependencies: Sendable {
         checks: [any DependencyCheck],
         readiness: Readiness,
         requestMetrics: RequestMetrics? = nil,
-        metricsEndpoint: MetricsEndpoint? = nil
+        metricsEndpoint: MetricsEndpoint? = nil,
+        storage: (any ObjectStorage)? = nil
     ) {
         self.examples = examples
         self.auth = auth
@@ -112,5 +116,6 @@ public struct HTTPDependencies: Sendable {
         self.readiness = readiness
         self.requestMetrics = requestMetrics
         self.metricsEndpoint = metricsEndpoint
+        self.storage = storage
     }
 }

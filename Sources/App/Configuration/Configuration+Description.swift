@@ -40,6 +40,9 @@ extension Configuration: CustomStringConvertible {
             ("REDIS_TIMEOUT", ConfigurationValues.describe(redisTimeout)),
             ("MAIL_URL", mailDescription),
             ("MAIL_FROM", mailFrom),
+            ("STORAGE_URL", storageDescription),
+            ("STORAGE_ACCESS_KEY_ID", storageAccessKeyID ?? "(not set)"),
+            ("STORAGE_SECRET_ACCESS_KEY", storageSecretAccessKey.map { "\($0)" } ?? "(not set)"),
             ("JOB_ATTEMPTS", String(jobAttempts)),
             ("JOB_BACKOFF", ConfigurationValues.describe(jobBackoff)),
             ("FAILED_JOB_RETENTION", ConfigurationValues.describe(failedJobRetention)),
@@ -88,6 +91,24 @@ extension Configuration: CustomStringConvertible {
         case .memory: "memory:"
         case .smtp(_, let description): description
         }
+    }
+
+    /// `STORAGE_URL` as it may be shown (it never holds credentials).
+    public var storageDescription: String {
+        switch storage {
+        case .file(let directory): "file:\(directory)"
+        case .s3(let url, _, _): url
+        }
+    }
+
+    private var storageAccessKeyID: String? {
+        if case .s3(_, let id, _) = storage { return id }
+        return nil
+    }
+
+    private var storageSecretAccessKey: Secret? {
+        if case .s3(_, _, let secret) = storage { return secret }
+        return nil
     }
 
     /// `DATABASE_URL` as it may be shown (no credentials).

@@ -4,6 +4,7 @@ import Logging
 import MailAdapters
 import PostgresAdapter
 import RedisAdapter
+import StorageAdapters
 
 extension Configuration {
     /// Reads the process environment over `.env` (when present) and validates it.
@@ -71,6 +72,9 @@ extension Configuration {
             redisTimeout: reader.duration("REDIS_TIMEOUT", default: "2s", minimum: .milliseconds(50)),
             mail: reader.mail(reader.string("MAIL_URL") ?? "file:data/mail"),
             mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
+            storage: reader.storage(
+                reader.string("STORAGE_URL") ?? "file:data/objects", accessKeyID: reader.string("STORAGE_ACCESS_KEY_ID"),
+                secretAccessKey: reader.string("STORAGE_SECRET_ACCESS_KEY")),
             jobAttempts: reader.integer("JOB_ATTEMPTS", default: 3, in: 1...100),
             jobBackoff: reader.duration("JOB_BACKOFF", default: "1s", minimum: .milliseconds(10)),
             failedJobRetention: reader.duration("FAILED_JOB_RETENTION", default: "7d", minimum: .seconds(60)),
@@ -293,6 +297,31 @@ private struct Reader {
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         problem("MAIL_URL", "must be smtp://..., smtps://..., file:DIRECTORY or memory: (scheme \"\(scheme)\" is not supported)")
         return .memory
+    }
+
+    /// `file:DIR` or `s3://BUCKET?endpoint=...&region=...` with both credentials; problems never echo the values.
+    mutating func storage(_ text: String, accessKeyID: String?, secretAccessKey: String?) -> Configuration.Storage {
+        if text.hasPrefix("file:") {
+            var path = String(text.dropFirst("file:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            if !path.isEmpty { return .file(directory: path) }
+        }
+        if text.hasPrefix("s3://") {
+            do {
+                let location = try S3Location(text)
+                guard let accessKeyID, let secretAccessKey else {
+                    problem("STORAGE_URL", "s3:// needs STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY")
+                    return .file(directory: "data/objects")
+                }
+                return .s3(url: location.description, accessKeyID: accessKeyID, secretAccessKey: Secret(secretAccessKey))
+            } catch {
+                problem("STORAGE_URL", error.reason)
+                return .file(directory: "data/objects")
+            }
+        }
+        let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        problem("STORAGE_URL", "must be file:DIRECTORY or s3://BUCKET?endpoint=URL&region=REGION (scheme \"\(scheme)\" is not supported)")
+        return .file(directory: "data/objects")
     }
 
     /// An http(s) URL that may carry a credential (a webhook's token): never echoed in a problem.

@@ -45,6 +45,15 @@ public struct Configuration: Sendable {
         case smtp(url: Secret, description: String)
     }
 
+    /// `STORAGE_URL`: where uploaded objects live.
+    public enum Storage: Sendable, Equatable {
+        /// Files under this directory (`FileObjectStorage`).
+        case file(directory: String)
+        /// An S3-compatible bucket (`S3ObjectStorage`): the checked URL and the credentials from `STORAGE_ACCESS_KEY_ID`
+        /// and `STORAGE_SECRET_ACCESS_KEY`.
+        case s3(url: String, accessKeyID: String, secretAccessKey: Secret)
+    }
+
     public enum WorkerMode: String, Sendable, CaseIterable {
         /// `serve` runs the job worker in-process.
         case inline
@@ -101,6 +110,7 @@ public struct Configuration: Sendable {
     public var redisTimeout: Duration
     public var mail: Mail
     public var mailFrom: String
+    public var storage: Storage
     public var jobAttempts: Int
     public var jobBackoff: Duration
     /// How long failed jobs stay in the dead-letter queue before a purge removes them.
