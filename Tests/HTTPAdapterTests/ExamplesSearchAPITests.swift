@@ -38,6 +38,17 @@ import Testing
         }
     }
 
+    @Test func qTakesPrecedenceOverSearch() async throws {
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            _ = try await client.send(.post, "/api/v1/examples", json: #"{"name":"Blue crane"}"#, headers: auth)
+            let response = try await client.get("/api/v1/examples?q=crane&search=nothing-matches-this")
+            #expect(response.status == .ok)
+            #expect((response.object["meta"] as? [String: Any])?["total"] as? Int == 1)
+            #expect((response.object["links"] as? [String: Any])?["first"] as? String == "/api/v1/examples?page=1&limit=10&q=crane")
+        }
+    }
+
     @Test func aListWithoutQHasNoRank() async throws {
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
@@ -52,7 +63,6 @@ import Testing
         ("q=", "q: q must contain at least one word to search for"),
         ("q=-rust", "q: q must contain at least one word to search for"),
         ("q=%22%22", "q: q must contain at least one word to search for"),
-        ("q=a&search=a", "q: q and search cannot be combined: q searches in full text"),
         ("q=" + String(repeating: "a", count: 201), "q: q must be at most 200 characters"),
     ])
     func badQueriesAre400WithTheReason(query: String, error: String) async throws {

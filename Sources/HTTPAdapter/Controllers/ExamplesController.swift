@@ -22,9 +22,7 @@ struct ExamplesController {
         let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
         let search = context.query["search"]
         if let text = context.query["q"] {
-            guard search == nil else {
-                throw DomainError.validation([FieldError(field: "q", message: "q and search cannot be combined: q searches in full text")])
-            }
+            // `q` takes precedence: a `search` beside it is ignored (and left out of the links), as documented.
             let result = try await service.search(text, page: page)
             return JSONResponse.success(
                 message: "Examples retrieved successfully",

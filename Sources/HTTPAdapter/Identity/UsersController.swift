@@ -41,9 +41,7 @@ struct UsersController {
         let page = try PageRequest.parse(page: context.query["page"], limit: context.query["limit"])
         let (search, role) = (context.query["search"], context.query["role"])
         if let text = context.query["q"] {
-            guard search == nil else {
-                throw DomainError.validation([FieldError(field: "q", message: "q and search cannot be combined: q searches in full text")])
-            }
+            // `q` takes precedence: a `search` beside it is ignored (and left out of the links), as documented.
             let result = try await users.search(text, role: role, page: page, principal)
             var extra = ["q": text]
             extra["role"] = role
