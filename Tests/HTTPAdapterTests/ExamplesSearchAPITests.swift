@@ -38,6 +38,17 @@ import Testing
         }
     }
 
+    @Test(arguments: ["q=", "q=-rust", "q=%22%22", "q=%26%20%7C"])
+    func aQueryWithNothingToLookForFindsNothing(query: String) async throws {
+        try await TestApp().test { client, identity in
+            let auth = try await identity.bearer()
+            _ = try await client.send(.post, "/api/v1/examples", json: #"{"name":"Blue crane"}"#, headers: auth)
+            let response = try await client.get("/api/v1/examples?\(query)")
+            #expect(response.status == .ok)
+            #expect((response.object["meta"] as? [String: Any])?["total"] as? Int == 0)
+        }
+    }
+
     @Test func qTakesPrecedenceOverSearch() async throws {
         try await TestApp().test { client, identity in
             let auth = try await identity.bearer()
@@ -60,10 +71,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("q=", "q: q must contain at least one word to search for"),
-        ("q=-rust", "q: q must contain at least one word to search for"),
-        ("q=%22%22", "q: q must contain at least one word to search for"),
-        ("q=" + String(repeating: "a", count: 201), "q: q must be at most 200 characters"),
+        ("q=" + String(repeating: "a", count: 201), "q: q must be at most 200 characters")
     ])
     func badQueriesAre400WithTheReason(query: String, error: String) async throws {
         try await TestApp().test { client in

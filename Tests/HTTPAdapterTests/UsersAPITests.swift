@@ -134,8 +134,7 @@ import Testing
             let both = try await client.get("/api/v1/users?q=lovelace&search=nobody", headers: admin)
             #expect((both.object["meta"] as? [String: Any])?["total"] as? Int == 2)
             let badRoleAndQuery = try await client.get("/api/v1/users?q=-ada&role=owner", headers: admin)
-            #expect(
-                badRoleAndQuery.fieldErrors == ["q: q must contain at least one word to search for", "role: role must be one of user, admin"])
+            #expect(badRoleAndQuery.fieldErrors == ["role: role must be one of user, admin"])
             let user = try await identity.bearer("plain@example.com")
             #expect(try await client.get("/api/v1/users?q=ada", headers: user).status == .forbidden)
         }

@@ -33,7 +33,9 @@ public struct ExampleService: Sendable {
 
     /// Searches live examples in full text (`SearchQuery` syntax), best match first.
     public func search(_ text: String, page: PageRequest) async throws -> Page<SearchHit<Example>> {
-        try await repository.search(try SearchQuery.parse(text), page: page)
+        let query = try SearchQuery.parse(text)
+        guard !query.isEmpty else { return Page(items: [], total: 0, request: page) }
+        return try await repository.search(query, page: page)
     }
 
     /// Returns the live example with this id.

@@ -54,6 +54,7 @@ extension UserService {
             if role == nil { problems.append(FieldError(field: "role", message: "role must be one of user, admin")) }
         }
         guard let query, problems.isEmpty else { throw DomainError.validation(problems) }
+        guard !query.isEmpty else { return Page(items: [], total: 0, request: page) }
         let found = try await deps.users.search(query, role: role, page: page)
         let now = deps.now()
         var shown: [SearchHit<User>] = []

@@ -35,7 +35,11 @@ public struct SearchQuery: Sendable, Equatable {
     /// Every term, in the order given: the ones highlighting marks.
     public var included: [Term] { clauses.flatMap { $0 } }
 
-    /// Parses `text`; a query with nothing to look for, or too long, is a validation error on `field`.
+    /// Whether there is nothing to look for (no word outside exclusions): such a query finds nothing.
+    public var isEmpty: Bool { clauses.isEmpty }
+
+    /// Parses `text`. Text over `maxLength` is a validation error on `field`; terms after the first `maxTerms` are
+    /// ignored, and a query with nothing to look for is empty (it finds nothing) rather than an error.
     public static func parse(_ text: String, field: String = "q") throws(DomainError) -> SearchQuery {
         // Code points, not Characters: one Character may hold any number of combining marks.
         guard text.unicodeScalars.count <= maxLength else {
@@ -53,6 +57,7 @@ public struct SearchQuery: Sendable, Equatable {
             let words = Self.words(of: token.text)
             guard !words.isEmpty else { continue }
             count += 1
+            guard count <= maxTerms else { break }
             let term = Term(words: words)
             if token.negated {
                 excluded.append(term)
@@ -63,12 +68,6 @@ public struct SearchQuery: Sendable, Equatable {
             } else {
                 clauses.append([term])
             }
-        }
-        guard count <= maxTerms else {
-            throw .validation([FieldError(field: field, message: "\(field) may hold at most \(maxTerms) words or phrases")])
-        }
-        guard !clauses.isEmpty else {
-            throw .validation([FieldError(field: field, message: "\(field) must contain at least one word to search for")])
         }
         return SearchQuery(clauses: clauses, excluded: excluded)
     }
