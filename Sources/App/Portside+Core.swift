@@ -52,9 +52,10 @@ extension Portside {
             if let exporter = observability.exporter { services.append(.init(service: exporter)) }
             if let database = persistence.service { services.append(.init(service: database)) }
             if let redis = shared.service { services.append(.init(service: redis)) }
+            if let reader = shared.eventReader { services.append(.init(service: reader)) }
             let hasher = identity.hasher
             services.append(.init(service: PasswordHasherService(shutdown: { await hasher.shutdown() })))
-            services.append(.init(service: OutboxRelayService(relay: identity.relay, logger: logger)))
+            services.append(.init(service: OutboxRelayService(relay: identity.relay(events: shared.events), logger: logger)))
             services.append(.init(service: identity.scheduler(configuration, logger: logger)))
             services.append(.init(service: AlertMonitor.make(configuration, queue: shared.jobs, requests: requests, clock: clock, logger: logger)))
             var group = ServiceGroupConfiguration(services: services + tail, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -65,7 +66,7 @@ extension Portside {
 
         /// The job worker on the configured queue.
         func worker(_ configuration: Configuration, logger: Logger) -> ServiceGroupConfiguration.ServiceConfiguration {
-            .init(service: identity.worker(configuration, metrics: observability.jobMetrics, logger: logger))
+            .init(service: identity.worker(configuration, events: shared.events, metrics: observability.jobMetrics, logger: logger))
         }
     }
 }

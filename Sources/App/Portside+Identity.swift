@@ -13,11 +13,13 @@ extension Portside {
         let mailer: any Mailer
         let retryPolicy: RetryPolicy
 
-        /// Moves the jobs committed changes asked for from the outbox to the job queue.
-        var relay: OutboxRelay { OutboxRelay(outbox: dependencies.outbox, queue: dependencies.jobs, clock: dependencies.clock) }
+        /// Moves the jobs committed changes asked for from the outbox to the job queue, and their events to the bus.
+        func relay(events: any EventBus) -> OutboxRelay {
+            OutboxRelay(outbox: dependencies.outbox, queue: dependencies.jobs, events: events, clock: dependencies.clock)
+        }
 
         /// The in-process worker that sends account emails.
-        func worker(_ configuration: Configuration, metrics: JobMetrics? = nil, logger: Logger) -> JobWorker {
+        func worker(_ configuration: Configuration, events: any EventBus, metrics: JobMetrics? = nil, logger: Logger) -> JobWorker {
             let handlers: [any JobHandler] = [
                 AccountEmailHandler(dependencies: dependencies, mailer: mailer),
                 MaintenanceHandler(
@@ -33,7 +35,8 @@ extension Portside {
                 handlers: handlers.map { TracedJobHandler(inner: $0) },
                 retryPolicy: retryPolicy,
                 clock: dependencies.clock,
-                jitter: { Double.random(in: 0..<1) }
+                jitter: { Double.random(in: 0..<1) },
+                events: events
             )
             return JobWorker(
                 runner: runner, queues: [AccountEmail.queue, Maintenance.queue], concurrency: configuration.workerConcurrency,

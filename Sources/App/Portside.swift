@@ -39,6 +39,10 @@ public enum Portside {
         let rateLimits: any RateLimitStore
         /// The cache modules may use; shared through Redis like the queue.
         let cache: any Cache
+        /// Domain events for every instance (a Redis stream), or for this process alone (memory).
+        let events: any EventBus
+        /// The Redis stream's reader, run after the client starts and stopped before it (nil in memory).
+        let eventReader: (any Service)?
         /// Redis, for health and readiness (nil in memory).
         let check: (any DependencyCheck)?
         /// The Redis client as a service, closed after everything that uses it (nil in memory).
@@ -47,17 +51,20 @@ public enum Portside {
 
     static func openSharedState(_ configuration: Configuration, logger: Logger) throws -> SharedState {
         guard let target = configuration.redis else {
-            return SharedState(jobs: MemoryJobQueue(), rateLimits: RateLimitMemoryStore(), cache: CacheMemoryStore(), check: nil, service: nil)
+            return SharedState(
+                jobs: MemoryJobQueue(), rateLimits: RateLimitMemoryStore(), cache: CacheMemoryStore(),
+                events: EventMemoryBus(retention: configuration.eventsRetention), eventReader: nil, check: nil, service: nil)
         }
         let client = RedisClient(
             url: try RedisURL(target.url.value), poolSize: configuration.redisPoolSize, connectTimeout: configuration.redisTimeout,
             commandTimeout: configuration.redisTimeout, logger: logger
         )
+        let events = RedisEventBus(client: client, prefix: configuration.redisKeyPrefix, retention: configuration.eventsRetention, logger: logger)
         return SharedState(
             jobs: RedisJobQueue(client: client, prefix: configuration.redisKeyPrefix),
             rateLimits: ResilientRateLimitStore(shared: RedisRateLimitStore(client: client, prefix: configuration.redisKeyPrefix), logger: logger),
             cache: RedisCache(client: client, prefix: configuration.redisKeyPrefix),
-            check: client, service: client)
+            events: events, eventReader: events, check: client, service: client)
     }
 
     static func openPersistence(_ configuration: Configuration, logger: Logger) async throws -> Persistence {
@@ -142,7 +149,13 @@ public enum Portside {
             readiness: readiness,
             requestMetrics: observability.requestMetrics,
             metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil,
-            storage: core.storage.objects
+            storage: core.storage.objects,
+            events: EventStreams(
+                bus: shared.events,
+                settings: EventStreamSettings(
+                    heartbeat: configuration.eventsHeartbeat, maximumDuration: configuration.eventsMaxDuration,
+                    maximumPerUser: configuration.eventsMaxStreamsPerUser,
+                    maximumTotal: configuration.eventsMaxStreams))
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing

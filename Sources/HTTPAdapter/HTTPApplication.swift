@@ -51,6 +51,7 @@ public enum HTTPApplication {
         UsersController(users: dependencies.users, authenticator: authenticator).register(on: catalog)
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
+        if let events = dependencies.events { EventsController(streams: events, auth: dependencies.auth).register(on: catalog) }
         DocsController(
             enabled: settings.docsEnabled, assets: settings.swaggerUI, assetsURL: settings.docsAssetsURL,
             production: settings.production, document: OpenAPIDocument.json(passwordPolicy: settings.passwordPolicy)

@@ -92,6 +92,8 @@ public struct HTTPDependencies: Sendable {
     /// Where uploaded objects live (`STORAGE_URL`), for the routes that store or serve files (nil: none configured, as in
     /// router tests that need no storage).
     public var storage: (any ObjectStorage)?
+    /// The domain events `GET /api/v1/events` streams (nil: the route is not served).
+    public var events: EventStreams?
 
     public init(
         examples: ExampleService,
@@ -104,7 +106,8 @@ public struct HTTPDependencies: Sendable {
         readiness: Readiness,
         requestMetrics: RequestMetrics? = nil,
         metricsEndpoint: MetricsEndpoint? = nil,
-        storage: (any ObjectStorage)? = nil
+        storage: (any ObjectStorage)? = nil,
+        events: EventStreams? = nil
     ) {
         self.examples = examples
         self.auth = auth
@@ -117,5 +120,6 @@ public struct HTTPDependencies: Sendable {
         self.requestMetrics = requestMetrics
         self.metricsEndpoint = metricsEndpoint
         self.storage = storage
+        self.events = events
     }
 }

@@ -22,6 +22,8 @@ struct TestApp {
     var identitySettings = IdentitySettings(publicBaseURL: "https://app.example.com")
     var requestMetrics: RequestMetrics?
     var metricsEndpoint: MetricsEndpoint?
+    var eventBus: any EventBus = EventMemoryBus()
+    var eventSettings = EventStreamSettings()
 
     func dependencies(_ identity: IdentityFixture) -> HTTPDependencies {
         HTTPDependencies(
@@ -34,7 +36,8 @@ struct TestApp {
             checks: checks,
             readiness: readiness,
             requestMetrics: requestMetrics,
-            metricsEndpoint: metricsEndpoint
+            metricsEndpoint: metricsEndpoint,
+            events: EventStreams(bus: eventBus, settings: eventSettings)
         )
     }
 

@@ -85,6 +85,23 @@ public actor RawConnection {
         }
     }
 
+    /// Waits until the bytes received and not yet read as a response contain `text`, and returns them all (raw: a
+    /// chunked body keeps its chunk-size lines), for responses that never end, such as an event stream.
+    public func received(containing text: String, timeout seconds: Double = 15) async throws -> String {
+        try await withTimeout(seconds) {
+            try await self.untilReceived(text)
+        }
+    }
+
+    private func untilReceived(_ text: String) async throws -> String {
+        while true {
+            let received = String(decoding: pending, as: UTF8.self)
+            if received.contains(text) { return received }
+            if closed || Task.isCancelled { throw RawHTTPTimeout() }
+            await waitForEvent()
+        }
+    }
+
     private func nextResponse() async throws -> RawResponse {
         while true {
             if let response = Self.extract(&pending) { return response }

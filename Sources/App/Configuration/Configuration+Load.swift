@@ -70,6 +70,11 @@ extension Configuration {
             redisPoolSize: reader.integer("REDIS_POOL_SIZE", default: 8, in: 1...256),
             redisKeyPrefix: reader.string("REDIS_KEY_PREFIX") ?? "portside:",
             redisTimeout: reader.duration("REDIS_TIMEOUT", default: "2s", minimum: .milliseconds(50)),
+            eventsHeartbeat: reader.duration("EVENTS_HEARTBEAT", default: "15s", minimum: .seconds(1)),
+            eventsMaxDuration: reader.duration("EVENTS_MAX_DURATION", default: "30m", minimum: .seconds(1)),
+            eventsMaxStreamsPerUser: reader.integer("EVENTS_MAX_STREAMS_PER_USER", default: 5, in: 1...1000),
+            eventsMaxStreams: reader.integer("EVENTS_MAX_STREAMS", default: 1000, in: 1...100_000),
+            eventsRetention: reader.integer("EVENTS_RETENTION", default: 10_000, in: 100...10_000_000),
             mail: reader.mail(reader.string("MAIL_URL") ?? "file:data/mail"),
             mailFrom: reader.string("MAIL_FROM") ?? "Portside <no-reply@localhost>",
             storage: reader.storage(

@@ -108,6 +108,12 @@ public struct Configuration: Sendable {
     /// Prefixes every key Portside writes, so one Redis can serve several deployments.
     public var redisKeyPrefix: String
     public var redisTimeout: Duration
+    /// `GET /api/v1/events`: heartbeat interval, open-stream limits, and how many events the bus keeps for replay.
+    public var eventsHeartbeat: Duration
+    public var eventsMaxDuration: Duration
+    public var eventsMaxStreamsPerUser: Int
+    public var eventsMaxStreams: Int
+    public var eventsRetention: Int
     public var mail: Mail
     public var mailFrom: String
     public var storage: Storage

@@ -354,6 +354,50 @@ extension ConfigurationKey {
             validation: #"A duration from 50ms to 365d."#,
         ),
         ConfigurationKey(
+            "EVENTS_HEARTBEAT",
+            development: #"`15s`"#, production: #"`15s`"#,
+            format: #"duration"#,
+            summary: [
+                #"How often `GET /api/v1/events` sends a comment line to keep proxies from closing an idle stream, and checks again"#,
+                #"that the caller's token and session are still valid (the stream closes when either is not)."#,
+            ],
+            validation: #"A duration from 1s to 365d."#,
+        ),
+        ConfigurationKey(
+            "EVENTS_MAX_DURATION",
+            development: #"`30m`"#, production: #"`30m`"#,
+            format: #"duration"#,
+            summary: [
+                #"How long one event stream stays open before the server closes it; the client reconnects with `Last-Event-ID`"#,
+                #"and misses nothing. Bounds how long one connection stays on one instance after a scale-out."#,
+            ],
+            validation: #"A duration from 1s to 365d."#,
+        ),
+        ConfigurationKey(
+            "EVENTS_MAX_STREAMS_PER_USER",
+            development: #"`5`"#, production: #"`5`"#,
+            format: #"integer"#,
+            summary: [#"Event streams one user may hold open on one instance; one more is answered 429."#],
+            validation: #"Integer from 1 to 1000."#,
+        ),
+        ConfigurationKey(
+            "EVENTS_MAX_STREAMS",
+            development: #"`1000`"#, production: #"`1000`"#,
+            format: #"integer"#,
+            summary: [#"Event streams one instance holds open at once; one more is answered 503, so a balancer may try another."#],
+            validation: #"Integer from 1 to 100000."#,
+        ),
+        ConfigurationKey(
+            "EVENTS_RETENTION",
+            development: #"`10000`"#, production: #"`10000`"#,
+            format: #"integer"#,
+            summary: [
+                #"About how many recent events the bus keeps (the Redis stream, or memory) for clients that reconnect with"#,
+                #"`Last-Event-ID`. A client that missed more than that is sent a `reset` event and must reload its state."#,
+            ],
+            validation: #"Integer from 100 to 10000000."#,
+        ),
+        ConfigurationKey(
             "MAIL_URL",
             development: #"`file:data/mail`"#, production: #"`file:data/mail`"#,
             format: [

@@ -61,7 +61,11 @@ public struct ExampleService: Sendable {
             createdAt: now,
             updatedAt: now
         )
-        try await repository.insert(example)
+        let event = DomainEvent.example("created", example, id: ids.makeID(), at: now)
+        try await unitOfWork.transaction { repositories in
+            try await repositories.examples.insert(example)
+            try await repositories.outbox.add(event.outboxRequest, now: now)
+        }
         return example
     }
 
@@ -71,6 +75,7 @@ public struct ExampleService: Sendable {
         let id = try Self.parseID(id)
         let values = try draft.validated(mode)
         let now = clock.now().truncatedToMilliseconds
+        let eventID = ids.makeID()
         // Read and write in one transaction: two concurrent PATCHes of different fields both survive.
         return try await unitOfWork.transaction { repositories in
             guard var example = try await repositories.examples.find(id: id), Self.mayChange(example, principal) else {
@@ -80,6 +85,7 @@ public struct ExampleService: Sendable {
             if let description = values.description { example.description = description }
             example.updatedAt = max(now, example.createdAt)
             guard try await repositories.examples.update(example) else { throw DomainError.notFound(resource: "Example") }
+            try await repositories.outbox.add(DomainEvent.example("updated", example, id: eventID, at: now).outboxRequest, now: now)
             return example
         }
     }
@@ -88,10 +94,12 @@ public struct ExampleService: Sendable {
     public func delete(id: String, by principal: Principal) async throws {
         let id = try Self.parseID(id)
         let now = clock.now().truncatedToMilliseconds
+        let eventID = ids.makeID()
         try await unitOfWork.transaction { repositories in
             guard let example = try await repositories.examples.find(id: id), Self.mayChange(example, principal),
                 try await repositories.examples.softDelete(id: id, at: now)
             else { throw DomainError.notFound(resource: "Example") }
+            try await repositories.outbox.add(DomainEvent.example("deleted", example, id: eventID, at: now).outboxRequest, now: now)
         }
     }
 
@@ -105,5 +113,14 @@ public struct ExampleService: Sendable {
         // An id that cannot exist is simply not found: the answer does not depend on how the id is malformed.
         guard let id = UUID(uuidString: raw) else { throw .notFound(resource: "Example") }
         return id
+    }
+}
+
+extension DomainEvent {
+    /// `example.created`, `example.updated` or `example.deleted`, for everyone signed in (examples are public).
+    static func example(_ verb: String, _ example: Example, id: UUID, at now: Date) -> DomainEvent {
+        var data = ["exampleId": example.id.uuidString.lowercased()]
+        data["ownerId"] = example.ownerID?.uuidString.lowercased()
+        return DomainEvent(id: id, type: "example.\(verb)", audience: .everyone, data: data, occurredAt: now)
     }
 }

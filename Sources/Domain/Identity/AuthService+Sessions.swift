@@ -65,8 +65,11 @@ extension AuthService {
         var session = try await deps.sessions.find(refreshTokenDigest: digest)
         if session == nil { session = try await deps.sessions.find(retiredTokenDigest: digest) }
         guard let session else { return }
-        if try await deps.sessions.revoke(id: session.id, at: now, reason: "logout") {
-            try await deps.audit(.logout, actor: session.userID, target: session.id, origin: origin, at: now)
+        let event = DomainEvent.sessionRevoked(session.id, of: session.userID, id: deps.ids.makeID(), at: now)
+        try await deps.unitOfWork.transaction { repositories in
+            guard try await repositories.sessions.revoke(id: session.id, at: now, reason: "logout") else { return }
+            try await deps.audit(.logout, actor: session.userID, target: session.id, origin: origin, at: now, in: repositories.auditLog)
+            try await repositories.outbox.add(event.outboxRequest, now: now)
         }
     }
 
@@ -74,6 +77,7 @@ extension AuthService {
     public func revokeAll(_ principal: Principal, origin: RequestOrigin) async throws -> Int {
         let now = deps.now()
         let userID = principal.user.id
+        let event = DomainEvent.sessionRevoked(nil, of: userID, id: deps.ids.makeID(), at: now)
         return try await deps.unitOfWork.transaction { repositories in
             let count = try await repositories.sessions.revokeAll(userID: userID, except: nil, at: now, reason: "revoke all")
             // Whoever held a session may have asked for an email change: signing everyone out cancels it.
@@ -84,6 +88,7 @@ extension AuthService {
             }
             _ = try await repositories.oneTimeTokens.invalidate(userID: userID, purpose: .emailVerification, at: now)
             try await deps.audit(.revokeAll, actor: userID, origin: origin, detail: "\(count) sessions", at: now, in: repositories.auditLog)
+            try await repositories.outbox.add(event.outboxRequest, now: now)
             return count
         }
     }
@@ -99,8 +104,14 @@ extension AuthService {
         guard let id = UUID(uuidString: raw), let session = try await deps.sessions.find(id: id), session.userID == principal.user.id,
             session.isAlive(at: now)
         else { throw DomainError.notFound(resource: "Session") }
-        guard try await deps.sessions.revoke(id: id, at: now, reason: "ended by user") else { throw DomainError.notFound(resource: "Session") }
-        try await deps.audit(.endSession, actor: principal.user.id, target: id, origin: origin, at: now)
+        let event = DomainEvent.sessionRevoked(id, of: principal.user.id, id: deps.ids.makeID(), at: now)
+        try await deps.unitOfWork.transaction { repositories in
+            guard try await repositories.sessions.revoke(id: id, at: now, reason: "ended by user") else {
+                throw DomainError.notFound(resource: "Session")
+            }
+            try await deps.audit(.endSession, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)
+            try await repositories.outbox.add(event.outboxRequest, now: now)
+        }
     }
 
     /// The caller behind an access token. Besides the token itself, the session must be alive and the user active, so
@@ -113,5 +124,21 @@ extension AuthService {
             user.isActive
         else { throw DomainError.unauthenticated }
         return Principal(user: user, sessionID: session.id)
+    }
+}
+
+extension DomainEvent {
+    /// `session.revoked`, for the session's user only: one session (`sessionId`) or, with a nil `session`, all of them
+    /// (`sessionId` is `*`). An event stream opened by a revoked session closes on it.
+    static func sessionRevoked(_ session: UUID?, of userID: UUID, id: UUID, at now: Date) -> DomainEvent {
+        DomainEvent(
+            id: id, type: "session.revoked", audience: .user(userID),
+            data: ["userId": userID.uuidString.lowercased(), "sessionId": session?.uuidString.lowercased() ?? "*"], occurredAt: now)
+    }
+
+    /// Whether this event ends the session `sessionID` (a `session.revoked` naming it or all of its user's).
+    public func revokes(session sessionID: UUID, of userID: UUID) -> Bool {
+        guard type == "session.revoked", audience == .user(userID), let revoked = data["sessionId"] else { return false }
+        return revoked == "*" || UUID(uuidString: revoked) == sessionID
     }
 }

@@ -39,11 +39,15 @@ public struct JobRunner: Sendable {
     private let retryPolicy: RetryPolicy
     private let clock: any WallClock
     private let jitter: @Sendable () -> Double
+    private let events: (any EventBus)?
 
-    /// `jitter` returns a value in 0..<1 (random in production) that spreads retries of jobs failing together.
+    /// `jitter` returns a value in 0..<1 (random in production) that spreads retries of jobs failing together. With
+    /// `events`, a job moved to the dead-letter queue is announced as `job.failed` to those who manage jobs.
     public init(
-        queue: any JobQueue, handlers: [any JobHandler], retryPolicy: RetryPolicy, clock: any WallClock, jitter: @escaping @Sendable () -> Double
+        queue: any JobQueue, handlers: [any JobHandler], retryPolicy: RetryPolicy, clock: any WallClock,
+        jitter: @escaping @Sendable () -> Double, events: (any EventBus)? = nil
     ) {
+        self.events = events
         self.queue = queue
         var byKind: [String: any JobHandler] = [:]
         for handler in handlers {
@@ -84,6 +88,16 @@ public struct JobRunner: Sendable {
         let buries = permanent || reservation.job.attempts >= retryPolicy.maximumAttempts
         let settled = try await retryPolicy.settle(reservation, error: error, permanent: permanent, in: queue, now: clock.now(), jitter: jitter())
         guard settled else { return .leaseLost }
+        if buries, let events {
+            // Best effort: the dead-letter queue keeps the job whether or not anyone hears of it now.
+            let job = reservation.job
+            let now = clock.now()
+            try? await events.publish(
+                DomainEvent(
+                    id: UUID(), type: "job.failed", audience: .permitted(.manageJobs),
+                    data: ["jobId": job.id.uuidString.lowercased(), "queue": job.queue, "kind": job.kind, "attempts": String(job.attempts)],
+                    occurredAt: now))
+        }
         return buries ? .buried : .retried
     }
 }

@@ -13,15 +13,18 @@ public protocol OutboxRepository: Sendable {
 
 /// Moves requests from the outbox to the job queue, oldest first, at least once: a request is forgotten only after
 /// the queue has it, and the queue ignores an id it already knows, so a relay that retries (or two relays on two
-/// instances) never makes a job run twice.
+/// instances) never makes a job run twice. Domain events (requests on `DomainEvent.outboxQueue`) go to the event bus
+/// instead, which likewise ignores an event id it has published.
 public struct OutboxRelay: Sendable {
     let outbox: any OutboxRepository
     let queue: any JobQueue
+    let events: (any EventBus)?
     let clock: any WallClock
 
-    public init(outbox: any OutboxRepository, queue: any JobQueue, clock: any WallClock) {
+    public init(outbox: any OutboxRepository, queue: any JobQueue, events: (any EventBus)? = nil, clock: any WallClock) {
         self.outbox = outbox
         self.queue = queue
+        self.events = events
         self.clock = clock
     }
 
@@ -30,7 +33,12 @@ public struct OutboxRelay: Sendable {
     public func relayBatch(limit: Int = 100) async throws -> Int {
         let requests = try await outbox.next(limit: limit)
         for request in requests {
-            try await queue.enqueue(request, now: clock.now())
+            if request.queue == DomainEvent.outboxQueue {
+                // Without a bus (or for a request this version cannot read) there is no one to tell: it is dropped.
+                if let events, let event = DomainEvent(outboxRequest: request) { try await events.publish(event) }
+            } else {
+                try await queue.enqueue(request, now: clock.now())
+            }
             _ = try await outbox.remove(id: request.id)
         }
         return requests.count
