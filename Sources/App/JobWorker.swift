@@ -154,3 +154,12 @@ struct NonEssentialService: Service {
         }
     }
 }
+
+/// Keeps the example cache in step with changes made on any instance (see `ExampleCacheInvalidation`), until shutdown.
+struct ExampleCacheInvalidationService: Service {
+    let invalidation: ExampleCacheInvalidation
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await invalidation.run() }
+    }
+}

@@ -130,13 +130,18 @@ public enum Portside {
         let core = try await Core.open(configuration, logger: logger)
         let (persistence, shared, identity, observability) = (core.persistence, core.shared, core.identity, core.observability)
         let readiness = Readiness()
+        let exampleCache =
+            configuration.examplesCacheTTL > .zero
+            ? ExampleCache(cache: shared.cache, timeToLive: configuration.examplesCacheTTL / .seconds(1)) : nil
+        if let exampleCache { observability.sampleCache("examples", exampleCache) }
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.repositories.examples,
                 unitOfWork: persistence.unitOfWork,
                 clock: core.clock,
                 ids: core.ids,
-                requireVerifiedEmail: configuration.requireEmailVerification
+                requireVerifiedEmail: configuration.requireEmailVerification,
+                cache: exampleCache
             ),
             auth: AuthService(identity.dependencies),
             users: UserService(identity.dependencies),
@@ -163,6 +168,10 @@ public enum Portside {
         // The in-process worker outlives the HTTP server, which drains after readiness has turned 503.
         var tail: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.workerMode == .inline { tail.append(core.worker(configuration, logger: logger)) }
+        if let exampleCache {
+            tail.append(
+                .init(service: ExampleCacheInvalidationService(invalidation: ExampleCacheInvalidation(cache: exampleCache, bus: shared.events))))
+        }
         tail.append(.init(service: http))
         tail.append(.init(service: DrainService(readiness: readiness, delay: configuration.shutdownDrainDelay, logger: logger)))
         logger.info(

@@ -38,6 +38,7 @@ extension Configuration: CustomStringConvertible {
             ("REDIS_POOL_SIZE", String(redisPoolSize)),
             ("REDIS_KEY_PREFIX", redisKeyPrefix),
             ("REDIS_TIMEOUT", ConfigurationValues.describe(redisTimeout)),
+            ("EXAMPLES_CACHE_TTL", ConfigurationValues.describe(examplesCacheTTL)),
             ("EVENTS_HEARTBEAT", ConfigurationValues.describe(eventsHeartbeat)),
             ("EVENTS_MAX_DURATION", ConfigurationValues.describe(eventsMaxDuration)),
             ("EVENTS_MAX_STREAMS_PER_USER", String(eventsMaxStreamsPerUser)),

@@ -110,6 +110,8 @@ public struct Configuration: Sendable {
     public var redisTimeout: Duration
     /// `GET /api/v1/events`: heartbeat interval, open-stream limits, and how many events the bus keeps for replay.
     public var eventsHeartbeat: Duration
+    /// How long examples stay in the cache (zero: not cached).
+    public var examplesCacheTTL: Duration
     public var eventsMaxDuration: Duration
     public var eventsMaxStreamsPerUser: Int
     public var eventsMaxStreams: Int

@@ -354,6 +354,16 @@ extension ConfigurationKey {
             validation: #"A duration from 50ms to 365d."#,
         ),
         ConfigurationKey(
+            "EXAMPLES_CACHE_TTL",
+            development: #"`60s`"#, production: #"`60s`"#,
+            format: #"duration"#,
+            summary: [
+                #"How long an example read by id, and the first five pages of the unfiltered examples list, stay in the cache (Redis"#,
+                #"with `REDIS_URL`, else memory). Changes invalidate them at once, on every instance; `0s` turns the cache off."#,
+            ],
+            validation: #"A duration from 0s to 365d."#,
+        ),
+        ConfigurationKey(
             "EVENTS_HEARTBEAT",
             development: #"`15s`"#, production: #"`15s`"#,
             format: #"duration"#,

@@ -118,6 +118,18 @@ final class Observability: Sendable {
     }
 
     /// Samples a gauge from a reading that never blocks (an atomic counter).
+    /// `portside_cache_lookups{cache,result}`: the lookups of `cache` answered from it (`hit`) and from the database
+    /// (`miss`) since the process started.
+    func sampleCache(_ name: String, _ cache: ExampleCache) {
+        let hits = CoreMetrics.Gauge(label: "portside_cache_lookups", dimensions: [("cache", name), ("result", "hit")], factory: factory)
+        let misses = CoreMetrics.Gauge(label: "portside_cache_lookups", dimensions: [("cache", name), ("result", "miss")], factory: factory)
+        addSampler {
+            let statistics = cache.statistics
+            hits.record(statistics.hits)
+            misses.record(statistics.misses)
+        }
+    }
+
     func sampleGauge(_ label: String, _ read: @escaping @Sendable () -> Int) {
         let gauge = CoreMetrics.Gauge(label: label, factory: factory)
         addSampler { gauge.record(read()) }

@@ -9,11 +9,15 @@ public struct ExampleService: Sendable {
     private let clock: any WallClock
     private let ids: any IDGenerator
     private let requireVerifiedEmail: Bool
+    private let cache: ExampleCache?
 
-    /// With `requireVerifiedEmail`, only users who verified their email address may create examples.
+    /// With `requireVerifiedEmail`, only users who verified their email address may create examples. With `cache`,
+    /// reads by id and of the first list pages go through it, and every change invalidates it once committed.
     public init(
-        repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator, requireVerifiedEmail: Bool = true
+        repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator, requireVerifiedEmail: Bool = true,
+        cache: ExampleCache? = nil
     ) {
+        self.cache = cache
         self.repository = repository
         self.unitOfWork = unitOfWork
         self.clock = clock
@@ -28,7 +32,10 @@ public struct ExampleService: Sendable {
         if let term, term.unicodeScalars.count > Self.searchMaxLength {
             throw DomainError.validation([FieldError(field: "search", message: "search must be at most 200 characters")])
         }
-        return try await repository.list(search: term?.isEmpty == false ? term : nil, page: page)
+        let search = term?.isEmpty == false ? term : nil
+        guard let cache, search == nil else { return try await repository.list(search: search, page: page) }
+        let repository = self.repository
+        return try await cache.page(page) { try await repository.list(search: nil, page: page) }
     }
 
     /// Searches live examples in full text (`SearchQuery` syntax), best match first.
@@ -41,7 +48,14 @@ public struct ExampleService: Sendable {
     /// Returns the live example with this id.
     public func get(id: String) async throws -> Example {
         let id = try Self.parseID(id)
-        guard let example = try await repository.find(id: id) else { throw DomainError.notFound(resource: "Example") }
+        let repository = self.repository
+        let found: Example?
+        if let cache {
+            found = try await cache.example(id) { try await repository.find(id: id) }
+        } else {
+            found = try await repository.find(id: id)
+        }
+        guard let example = found else { throw DomainError.notFound(resource: "Example") }
         return example
     }
 
@@ -66,6 +80,7 @@ public struct ExampleService: Sendable {
             try await repositories.examples.insert(example)
             try await repositories.outbox.add(event.outboxRequest, now: now)
         }
+        await cache?.invalidate(exampleID: example.id)
         return example
     }
 
@@ -77,7 +92,7 @@ public struct ExampleService: Sendable {
         let now = clock.now().truncatedToMilliseconds
         let eventID = ids.makeID()
         // Read and write in one transaction: two concurrent PATCHes of different fields both survive.
-        return try await unitOfWork.transaction { repositories in
+        let updated = try await unitOfWork.transaction { repositories in
             guard var example = try await repositories.examples.find(id: id), Self.mayChange(example, principal) else {
                 throw DomainError.notFound(resource: "Example")
             }
@@ -88,6 +103,8 @@ public struct ExampleService: Sendable {
             try await repositories.outbox.add(DomainEvent.example("updated", example, id: eventID, at: now).outboxRequest, now: now)
             return example
         }
+        await cache?.invalidate(exampleID: id)
+        return updated
     }
 
     /// Deletes an example (softly: it is kept but no longer found); the same rule as for changes applies.
@@ -101,6 +118,7 @@ public struct ExampleService: Sendable {
             else { throw DomainError.notFound(resource: "Example") }
             try await repositories.outbox.add(DomainEvent.example("deleted", example, id: eventID, at: now).outboxRequest, now: now)
         }
+        await cache?.invalidate(exampleID: id)
     }
 
     /// The owner may change their example (with the permission to write their own); an administrator may change any.
