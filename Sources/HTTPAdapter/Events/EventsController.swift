@@ -25,7 +25,7 @@ struct EventsController {
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let header = request.headers[.authorization], let token = Authenticator.bearerToken(header) else { throw DomainError.unauthenticated }
         let principal = try await auth.authenticate(accessToken: token)
-        let after = try Self.lastEventID(request)
+        let after = try Self.lastEventID(request, query: context.query)
         let lease = try streams.registry.open(for: principal.user.id)
         let feed = streams.feed.events(after: after)
         let settings = streams.settings
@@ -131,8 +131,8 @@ struct EventsController {
 
     /// The position a reconnecting client resumes after: the `Last-Event-ID` header, or the `lastEventId` query
     /// parameter (for clients that cannot set headers on a first connection). A value that is not a position is a 400.
-    static func lastEventID(_ request: Request) throws -> EventPosition? {
-        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("lastEventId")
+    static func lastEventID(_ request: Request, query: [String: String]) throws -> EventPosition? {
+        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? query["lastEventId"]
         guard let raw, !raw.isEmpty else { return nil }
         guard let position = EventPosition(raw) else {
             throw DomainError.validation([FieldError(field: "Last-Event-ID", message: "Last-Event-ID must be an event id from this stream")])
