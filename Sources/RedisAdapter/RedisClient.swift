@@ -83,6 +83,9 @@ public final class RedisClient: Service, DependencyCheck, Sendable {
             }
         } catch let error as RedisReplyError {
             throw error
+        } catch is CancellationError {
+            // The caller stopped waiting (a shutdown): Redis is not at fault, and nothing is worth an error line.
+            throw CancellationError()
         } catch {
             logger.error("redis unavailable", metadata: ["error": "\(error)"])
             throw DomainError.unavailable("redis")

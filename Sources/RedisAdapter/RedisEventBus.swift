@@ -5,7 +5,7 @@ import NIOPosix
 import ServiceLifecycle
 
 /// `EventBus` on a Redis stream shared by every instance. Publishing is one script: it marks the event id as
-/// published (24 hours) and appends the event only if the id was new, trimming the stream to about `retention`
+/// published (10 minutes) and appends the event only if the id was new, trimming the stream to about `retention`
 /// entries. Each process runs one reader (this service) that blocks on `XREAD` on a connection of its own, from the
 /// last id it saw, and fans every entry out to the process's live subscribers; history is read with `XRANGE`, and the
 /// oldest id kept by the last trim tells whether trimming took events a reconnecting client has not seen.
@@ -26,7 +26,10 @@ public final class RedisEventBus: EventBus, Service {
         end
         return id
         """)
-    private static let deduplicationSeconds = 86_400
+    /// How long a published id is remembered: long enough for any relay to retry a publication it could not confirm
+    /// (relays retry within seconds), short enough that the markers stay few (one per event; at 100 events a second,
+    /// about 60,000 keys). A publication retried later than this appears twice; subscribers may drop the repeat by id.
+    private static let deduplicationSeconds = 600
 
     private let client: RedisClient
     private let streamKey: String

@@ -8,6 +8,23 @@ import Testing
 /// What the Redis client adds to the contracts: URLs, error replies, scripts Redis has forgotten, an unreachable
 /// server, two instances sharing one limit, and counters that expire on their own.
 @Suite struct RedisClientTests {
+    /// A command whose caller stopped waiting (the process is shutting down) is cancelled, not a Redis outage: it
+    /// must not log "redis unavailable" at error level, which alerts watch.
+    @Test func aCancelledCommandIsNotLoggedAsAnOutage() async throws {
+        let capture = LogCapture()
+        let client = RedisClient(url: RedisURL(host: "127.0.0.1", port: 1), logger: capture.logger())
+        defer { Task { await client.close() } }
+
+        let command = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await client.send(["PING"])
+        }
+        let result = await command.result
+
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(!capture.all.contains { $0.contains("redis unavailable") })
+    }
+
     @Test func urlsAreTakenApartWithCredentialsDecoded() throws {
         #expect(
             try RedisURL("redis://:s%40cret@cache.internal:6380/2") == RedisURL(host: "cache.internal", port: 6380, password: "s@cret", database: 2))

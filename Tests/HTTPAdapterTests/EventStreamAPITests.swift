@@ -46,10 +46,14 @@ import Testing
     @Test func aLastEventIDThatIsNotAPositionIsABadRequest() async throws {
         try await Self.app(bus: EventMemoryBus()).test { client, identity in
             let bearer = try await identity.bearer()
-            for bad in ["abc", "1-2-3", "99999999999999999999-0", "-1"] {
+            for bad in ["abc", "1-2-3", "99999999999999999999-0", "-1", ""] {
                 let response = try await client.get("/api/v1/events", headers: bearer.adding([HTTPField.Name("Last-Event-ID")!: bad]))
                 #expect(response.status == .badRequest, "\(bad)")
                 #expect((response.object["errors"] as? [[String: Any]])?.first?["field"] as? String == "Last-Event-ID")
+            }
+            for bad in ["", "x", "1-"] {
+                let response = try await client.get("/api/v1/events?lastEventId=\(bad)", headers: bearer)
+                #expect(response.status == .badRequest, "?lastEventId=\(bad)")
             }
         }
     }

@@ -116,6 +116,8 @@ public struct ExampleCacheInvalidation: Sendable {
             for await published in bus.live() where published.event.type.hasPrefix("example.") {
                 await cache.invalidate(exampleID: published.event.data["exampleId"].flatMap(UUID.init(uuidString:)))
             }
+            // The stream also ends when the process stops: then there is nothing to catch up on.
+            guard !Task.isCancelled else { return }
             await cache.invalidate(exampleID: nil)
             try? await Task.sleep(for: .milliseconds(100))
         }

@@ -132,10 +132,12 @@ struct EventsController {
     /// The position a reconnecting client resumes after: the `Last-Event-ID` header, or the `lastEventId` query
     /// parameter (for clients that cannot set headers on a first connection). A value that is not a position is a 400.
     static func lastEventID(_ request: Request, query: [String: String]) throws -> EventPosition? {
-        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? query["lastEventId"]
-        guard let raw, !raw.isEmpty else { return nil }
+        // Whichever is sent must hold an id: even an empty value is refused.
+        let header = request.headers[HTTPField.Name("Last-Event-ID")!]
+        let field = header == nil ? "lastEventId" : "Last-Event-ID"
+        guard let raw = header ?? query["lastEventId"] else { return nil }
         guard let position = EventPosition(raw) else {
-            throw DomainError.validation([FieldError(field: "Last-Event-ID", message: "Last-Event-ID must be an event id from this stream")])
+            throw DomainError.validation([FieldError(field: field, message: "\(field) must be an event id from this stream")])
         }
         return position
     }
