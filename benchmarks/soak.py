@@ -17,7 +17,8 @@ SIGTERM is not a loss: the request goes to another instance, as a balancer would
 
 Every request is counted; an answer that is not 2xx, a timeout, a reset or an incomplete answer is an error.
 Every INTERVAL seconds it prints one line: requests per second of each kind and instance, the p99 latency of the
-interval, errors, the resident memory (VmRSS) of each process and Redis's used_memory. At the end it prints a
+interval, errors, the resident memory (VmRSS) of each process, Redis's used_memory and key count, the outbox rows
+not relayed yet, and the load average (other work on the same cores changes every number). At the end it prints a
 summary, writes it as JSON, and exits 1 when there was an error or the terminated instance lost a request.
 """
 import argparse
@@ -41,6 +42,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--instance", action="append", required=True, help="NAME=PORT:PIDFILE of a serve instance")
 parser.add_argument("--process", action="append", default=[], help="NAME:PIDFILE of another process to watch")
 parser.add_argument("--redis-port", type=int, default=0)
+parser.add_argument("--database-url", default="", help="PostgreSQL URL, to sample the outbox backlog with psql")
 parser.add_argument("--duration", type=float, required=True, help="seconds of traffic")
 parser.add_argument("--threads", type=int, default=16)
 parser.add_argument("--login-rate", type=float, default=2.0, help="logins per second")
@@ -355,6 +357,27 @@ def redis_used_memory():
     return None
 
 
+def redis_keys():
+    if not args.redis_port:
+        return None
+    try:
+        return int(subprocess.run(["redis-cli", "-p", str(args.redis_port), "dbsize"], capture_output=True, text=True,
+                                  timeout=5).stdout.strip())
+    except Exception:
+        return None
+
+
+def outbox_backlog():
+    """Rows in the outbox not relayed yet: every serve and worker relays it, so it should stay near zero."""
+    if not args.database_url:
+        return None
+    try:
+        return int(subprocess.run(["psql", args.database_url, "-Atc", "SELECT count(*) FROM outbox"],
+                                  capture_output=True, text=True, timeout=5).stdout.strip())
+    except Exception:
+        return None
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -365,6 +388,7 @@ def percentile(values, p):
 intervals = []
 memory = {name: [] for name, _ in watched}   # name -> [(seconds, pid, kib)]
 memory["redis"] = []
+backlog = []   # (seconds, Redis keys, outbox rows not relayed yet)
 
 
 def sample_memory(at):
@@ -373,16 +397,18 @@ def sample_memory(at):
         kib = rss_kib(pid) if pid else None
         memory[name].append((round(at, 1), pid, kib))
     memory["redis"].append((round(at, 1), None, redis_used_memory()))
+    backlog.append((round(at, 1), redis_keys(), outbox_backlog()))
 
 
 def header():
     print("Each line: requests per second of each kind and sent to each instance (->a, ->b), in all, the p99 latency "
-          "of the interval, errors, then the resident memory (VmRSS, MiB) of each process and Redis's used_memory (MiB).",
+          "of the interval, errors, then the resident memory (VmRSS, MiB) of each process and Redis's used_memory (MiB), "
+          "the keys in Redis, the outbox rows not relayed yet, and the machine's load average over the last minute.",
           flush=True)
     kinds = " ".join(f"{k:>7}" for k in KINDS)
     inst = " ".join(f"{'->' + i.name:>6}" for i in instances)
     rss = " ".join(f"{name[:9]:>9}" for name, _ in watched)
-    print(f"{'time':>6} {kinds} {inst} {'req/s':>7} {'p99 ms':>7} {'errors':>6} {rss} {'redis':>9}", flush=True)
+    print(f"{'time':>6} {kinds} {inst} {'req/s':>7} {'p99 ms':>7} {'errors':>6} {rss} {'redis':>9} {'keys':>8} {'outbox':>6} {'load':>5}", flush=True)
 
 
 def report_interval(seconds):
@@ -395,14 +421,15 @@ def report_interval(seconds):
     row = {"t": round(at, 1), "rps": {k: s.count[k] / seconds for k in KINDS},
            "instances": {k: v / seconds for k, v in s.by_instance.items()},
            "total_rps": sum(s.count.values()) / seconds, "p99_ms": p99 * 1000 if p99 is not None else None,
-           "errors": s.errors, "rss_kib": {name: memory[name][-1][2] for name in memory}}
+           "errors": s.errors, "rss_kib": {name: memory[name][-1][2] for name in memory},
+           "redis_keys": backlog[-1][1], "outbox": backlog[-1][2], "load": os.getloadavg()[0]}
     intervals.append(row)
     kinds = " ".join(f"{row['rps'][k]:7.1f}" for k in KINDS)
     inst = " ".join(f"{row['instances'][i.name]:6.0f}" for i in instances)
     mib = lambda kib: f"{kib / 1024:9.1f}" if kib is not None else f"{'-':>9}"
     rss = " ".join(mib(row["rss_kib"][name]) for name, _ in watched)
     p99_text = f"{row['p99_ms']:7.1f}" if row["p99_ms"] is not None else f"{'-':>7}"
-    print(f"{at:5.0f}s {kinds} {inst} {row['total_rps']:7.0f} {p99_text} {s.errors:6d} {rss} {mib(row['rss_kib']['redis'])}",
+    print(f"{at:5.0f}s {kinds} {inst} {row['total_rps']:7.0f} {p99_text} {s.errors:6d} {rss} {mib(row['rss_kib']['redis'])} {str(row['redis_keys']):>8} {str(row['outbox']):>6} {row['load']:5.2f}",
           flush=True)
 
 
@@ -521,7 +548,7 @@ def summarise(elapsed):
         "error_kinds": error_kinds, "error_samples": error_samples,
         "refused_after_stop_retried": refused_after_stop,
         "transitions": {i.name: i.transitions for i in instances},
-        "memory": memory, "intervals": intervals,
+        "memory": memory, "backlog": backlog, "intervals": intervals,
     }
     if sigterm["time"] is not None:
         summary["sigterm"] = {
@@ -539,7 +566,10 @@ def summarise(elapsed):
         }
 
     print()
-    print(f"requests {requests} in {elapsed:.0f} s ({requests / elapsed:.0f}/s), errors {total.errors}")
+    cpu = os.times()
+    summary["driver_cores"] = round((cpu.user + cpu.system) / elapsed, 2)
+    print(f"requests {requests} in {elapsed:.0f} s ({requests / elapsed:.0f}/s), errors {total.errors}; "
+          f"the driver itself kept {summary['driver_cores']} cores busy")
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in total.count.items()))
     print("by instance: " + ", ".join(f"{k} {v}" for k, v in total.by_instance.items()))
     if p99s:

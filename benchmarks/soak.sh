@@ -137,7 +137,7 @@ say "before: database $(database_state); redis $(redis_info)"
 say "driving $DURATION of traffic: $THREADS client threads, $LOGIN_RATE logins/s; SIG$SIGNAL to serve a at half time"
 python3 "$PORTSIDE_ROOT/benchmarks/soak.py" \
     --instance "a=${ports[a]}:$workdir/a.pid" --instance "b=${ports[b]}:$workdir/b.pid" \
-    --process "worker:$workdir/worker.pid" --redis-port "$REDIS_PORT" \
+    --process "worker:$workdir/worker.pid" --redis-port "$REDIS_PORT" --database-url "$PORTSIDE_TEST_POSTGRES_URL" \
     --duration "$seconds" --threads "$THREADS" --login-rate "$LOGIN_RATE" --interval "$INTERVAL" \
     --sigterm a --signal "$SIGNAL" --out "$workdir/summary.json" &
 driver_pid=$!
@@ -162,6 +162,11 @@ wait "$driver_pid" || driver_status=$?
 [ "$driver_status" -eq 0 ] || failures+=("the driver reported errors or a lost request (status $driver_status)")
 
 say "after: database $(database_state); redis $(redis_info)"
+
+# CPU each process used over its life (user + system), to see where the cores went.
+for name in "${!pids[@]}"; do
+    printf '%s used %s s of CPU\n' "$name" "$(awk -v t="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) / t }' "/proc/${pids[$name]}/stat")"
+done
 
 # Every remaining process must stop cleanly on SIGTERM, after ten minutes of traffic as after none.
 for name in "${!pids[@]}"; do
