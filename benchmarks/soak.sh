@@ -32,7 +32,7 @@ case "$DURATION" in
     *) seconds="$DURATION" ;;
 esac
 
-apt_install_missing "${RUNTIME_PACKAGES[@]}" python3 curl procps
+apt_install_missing "${RUNTIME_PACKAGES[@]}" python3 curl procps postgresql-client
 
 if [ -n "${BINARY:-}" ]; then
     binary="$BINARY"
