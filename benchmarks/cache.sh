@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The example cache on PostgreSQL: the release build against a throwaway PostgreSQL (and Redis), 1000 examples seeded,
-# measured with wrk three ways: no cache (EXAMPLES_CACHE_TTL=0s), the in-process memory cache, and the Redis cache
-# every instance shares. Each way runs GET /api/v1/examples?limit=10 (the first page: items and total), GET
+# measured with wrk three ways, all with REDIS_URL as in production (queue, rate limits and event bus in Redis): no
+# cache (EXAMPLES_CACHE_TTL=0s), the in-process cache kept in step by the bus (EXAMPLES_CACHE_STORE=memory, the
+# default), and the cache every instance shares in Redis (EXAMPLES_CACHE_STORE=redis). Each way runs GET /api/v1/examples?limit=10 (the first page: items and total), GET
 # /api/v1/examples/{id} over the 1000 ids (benchmarks/cache_ids.lua), and the list again while a writer changes an
 # example ten times a second (each change invalidates every cached page). Each run reports req/s, p50/p99 and the
 # cache's hit rate over that run, read from portside_cache_lookups on /metrics.
@@ -32,9 +33,9 @@ workdir="$(mktemp -d)"
 server_pid=""
 writer_pid=""
 stop_server() {
-    [ -n "$writer_pid" ] && kill "$writer_pid" 2>/dev/null && wait "$writer_pid" 2>/dev/null
+    [ -n "$writer_pid" ] && kill "$writer_pid" 2>/dev/null && { wait "$writer_pid" 2>/dev/null || true; }
     writer_pid=""
-    [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && { wait "$server_pid" 2>/dev/null || true; }
     server_pid=""
 }
 cleanup() {
@@ -104,9 +105,9 @@ measure() {
 say "PostgreSQL $(psql_admin -Atc 'SHOW server_version'), $THREADS wrk threads, $CONNECTIONS connections, $DURATION each ($(nproc) cores, $(date -u +%Y-%m-%d))"
 for mode in off memory redis; do
     case "$mode" in
-        off) start_server off EXAMPLES_CACHE_TTL=0s ;;
-        memory) start_server memory EXAMPLES_CACHE_TTL=60s ;;
-        redis) start_server redis EXAMPLES_CACHE_TTL=60s REDIS_URL="$PORTSIDE_TEST_REDIS_URL" ;;
+        off) start_server off EXAMPLES_CACHE_TTL=0s REDIS_URL="$PORTSIDE_TEST_REDIS_URL" ;;
+        memory) start_server memory EXAMPLES_CACHE_TTL=60s EXAMPLES_CACHE_STORE=memory REDIS_URL="$PORTSIDE_TEST_REDIS_URL" ;;
+        redis) start_server redis EXAMPLES_CACHE_TTL=60s EXAMPLES_CACHE_STORE=redis REDIS_URL="$PORTSIDE_TEST_REDIS_URL" ;;
     esac
     measure "[$mode] GET /api/v1/examples?limit=10" "/api/v1/examples?limit=10"
     cat "$workdir/ids.lua" "$PORTSIDE_ROOT/benchmarks/cache_ids.lua" > "$workdir/by-id.lua"

@@ -132,7 +132,9 @@ public enum Portside {
         let readiness = Readiness()
         let exampleCache =
             configuration.examplesCacheTTL > .zero
-            ? ExampleCache(cache: shared.cache, timeToLive: configuration.examplesCacheTTL / .seconds(1)) : nil
+            ? ExampleCache(
+                cache: configuration.examplesCacheStore == .redis ? shared.cache : CacheMemoryStore(maximumEntries: 10_000),
+                timeToLive: configuration.examplesCacheTTL / .seconds(1)) : nil
         if let exampleCache { observability.sampleCache("examples", exampleCache) }
         let dependencies = HTTPDependencies(
             examples: ExampleService(

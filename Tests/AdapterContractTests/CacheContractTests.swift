@@ -57,4 +57,12 @@ enum CacheKind: String, CaseIterable, CustomStringConvertible, Sendable {
         #expect(try await cache.value(for: "a") == "1")
         #expect(try await cache.value(for: "b") == "2")
     }
+
+    @Test func aMemoryCacheHoldsAtMostItsMaximumAndKeepsWorking() async throws {
+        let cache = CacheMemoryStore(pruneEvery: 1_000_000, maximumEntries: 100)
+        for number in 0..<1000 { await cache.set("v\(number)", for: "k\(number)", timeToLive: 60) }
+
+        #expect(await cache.count <= 100)
+        #expect(await cache.value(for: "k999") == "v999")
+    }
 }

@@ -39,6 +39,7 @@ extension Configuration: CustomStringConvertible {
             ("REDIS_KEY_PREFIX", redisKeyPrefix),
             ("REDIS_TIMEOUT", ConfigurationValues.describe(redisTimeout)),
             ("EXAMPLES_CACHE_TTL", ConfigurationValues.describe(examplesCacheTTL)),
+            ("EXAMPLES_CACHE_STORE", examplesCacheStore.rawValue),
             ("EVENTS_HEARTBEAT", ConfigurationValues.describe(eventsHeartbeat)),
             ("EVENTS_MAX_DURATION", ConfigurationValues.describe(eventsMaxDuration)),
             ("EVENTS_MAX_STREAMS_PER_USER", String(eventsMaxStreamsPerUser)),

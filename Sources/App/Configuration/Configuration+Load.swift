@@ -72,6 +72,7 @@ extension Configuration {
             redisTimeout: reader.duration("REDIS_TIMEOUT", default: "2s", minimum: .milliseconds(50)),
             eventsHeartbeat: reader.duration("EVENTS_HEARTBEAT", default: "15s", minimum: .seconds(1)),
             examplesCacheTTL: reader.duration("EXAMPLES_CACHE_TTL", default: "60s", minimum: .zero),
+            examplesCacheStore: reader.choice("EXAMPLES_CACHE_STORE", default: CacheStore.memory),
             eventsMaxDuration: reader.duration("EVENTS_MAX_DURATION", default: "30m", minimum: .seconds(1)),
             eventsMaxStreamsPerUser: reader.integer("EVENTS_MAX_STREAMS_PER_USER", default: 5, in: 1...1000),
             eventsMaxStreams: reader.integer("EVENTS_MAX_STREAMS", default: 1000, in: 1...100_000),

@@ -54,6 +54,14 @@ public struct Configuration: Sendable {
         case s3(url: String, accessKeyID: String, secretAccessKey: Secret)
     }
 
+    /// Where the example cache keeps its entries.
+    public enum CacheStore: String, Sendable, CaseIterable {
+        /// In each process, kept in step across instances by the events on the bus (the default: no network hop).
+        case memory
+        /// In Redis (`REDIS_URL`), shared by every instance; without `REDIS_URL`, in memory.
+        case redis
+    }
+
     public enum WorkerMode: String, Sendable, CaseIterable {
         /// `serve` runs the job worker in-process.
         case inline
@@ -112,6 +120,7 @@ public struct Configuration: Sendable {
     public var eventsHeartbeat: Duration
     /// How long examples stay in the cache (zero: not cached).
     public var examplesCacheTTL: Duration
+    public var examplesCacheStore: CacheStore
     public var eventsMaxDuration: Duration
     public var eventsMaxStreamsPerUser: Int
     public var eventsMaxStreams: Int
