@@ -123,6 +123,7 @@ public enum Portside {
         let core = try await Core.open(configuration, logger: logger)
         let (persistence, shared, identity, observability) = (core.persistence, core.shared, core.identity, core.observability)
         let readiness = Readiness()
+        let uploads = uploadServices(configuration, core: core)
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.repositories.examples,
@@ -142,7 +143,9 @@ public enum Portside {
             readiness: readiness,
             requestMetrics: observability.requestMetrics,
             metricsEndpoint: configuration.metricsEnabled ? observability.endpoint(configuration) : nil,
-            storage: core.storage.objects
+            storage: core.storage.objects,
+            attachments: uploads.attachments,
+            avatars: uploads.avatars
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing

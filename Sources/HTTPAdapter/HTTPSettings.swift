@@ -92,6 +92,9 @@ public struct HTTPDependencies: Sendable {
     /// Where uploaded objects live (`STORAGE_URL`), for the routes that store or serve files (nil: none configured, as in
     /// router tests that need no storage).
     public var storage: (any ObjectStorage)?
+    /// Examples' attachments and users' avatars (nil: their routes answer 503).
+    public var attachments: AttachmentService?
+    public var avatars: AvatarService?
 
     public init(
         examples: ExampleService,
@@ -104,7 +107,9 @@ public struct HTTPDependencies: Sendable {
         readiness: Readiness,
         requestMetrics: RequestMetrics? = nil,
         metricsEndpoint: MetricsEndpoint? = nil,
-        storage: (any ObjectStorage)? = nil
+        storage: (any ObjectStorage)? = nil,
+        attachments: AttachmentService? = nil,
+        avatars: AvatarService? = nil
     ) {
         self.examples = examples
         self.auth = auth
@@ -117,5 +122,7 @@ public struct HTTPDependencies: Sendable {
         self.requestMetrics = requestMetrics
         self.metricsEndpoint = metricsEndpoint
         self.storage = storage
+        self.attachments = attachments
+        self.avatars = avatars
     }
 }

@@ -22,9 +22,13 @@ struct TestApp {
     var identitySettings = IdentitySettings(publicBaseURL: "https://app.example.com")
     var requestMetrics: RequestMetrics?
     var metricsEndpoint: MetricsEndpoint?
+    /// Object storage for the upload routes (nil: they answer 503).
+    var storage: (any ObjectStorage)?
+    var attachmentPolicy = UploadPolicy.attachment()
+    var avatarPolicy = UploadPolicy.avatar()
 
     func dependencies(_ identity: IdentityFixture) -> HTTPDependencies {
-        HTTPDependencies(
+        var dependencies = HTTPDependencies(
             examples: ExampleService(repository: repository ?? database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs()),
             auth: identity.auth,
             users: identity.users,
@@ -36,6 +40,15 @@ struct TestApp {
             requestMetrics: requestMetrics,
             metricsEndpoint: metricsEndpoint
         )
+        if let storage {
+            dependencies.storage = storage
+            dependencies.attachments = AttachmentService(
+                examples: database.examples, attachments: database.attachments, unitOfWork: database, storage: storage, clock: clock,
+                ids: SequentialIDs(), policy: attachmentPolicy)
+            dependencies.avatars = AvatarService(
+                avatars: database.avatars, unitOfWork: database, storage: storage, clock: clock, ids: SequentialIDs(), policy: avatarPolicy)
+        }
+        return dependencies
     }
 
     /// Runs `body` against the router in memory (no socket).
