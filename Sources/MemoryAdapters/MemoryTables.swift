@@ -26,8 +26,6 @@ struct MemoryTables: Sendable {
     /// Outbox requests and when each was added.
     var outbox: [(request: JobRequest, addedAt: Date)] = []
     var attachments: [UUID: Attachment] = [:]
-    /// Keyed by user id: the avatar columns of the user's row.
-    var avatars: [UUID: Avatar] = [:]
 }
 
 /// Holds one version of the tables: the committed one, or a transaction's private copy.

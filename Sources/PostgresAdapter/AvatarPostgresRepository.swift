@@ -45,7 +45,16 @@ struct AvatarPostgresRepository: AvatarRepository {
     /// The avatar in the row's five columns, or nil when the key is NULL.
     static func avatar(_ row: PostgresRow) throws -> Avatar? {
         var reader = RowReader(row)
-        guard let key = try reader.next(String?.self) else { return nil }
+        return try avatar(&reader)
+    }
+
+    /// The avatar in the reader's next five columns (key, content type, size, SHA-256, update time), or nil (all read)
+    /// when the key is NULL.
+    static func avatar(_ reader: inout RowReader) throws -> Avatar? {
+        guard let key = try reader.next(String?.self) else {
+            for _ in 0..<4 { reader.skip() }
+            return nil
+        }
         return Avatar(
             key: try ObjectKey(key), contentType: try reader.next(String.self), size: try reader.next(Int64.self),
             sha256: try reader.next(String.self), updatedAt: try reader.time())

@@ -18,7 +18,7 @@ struct AvatarSQLiteRepository: AvatarRepository {
     }
 
     func find(userID: UUID) async throws -> Avatar? {
-        try await executor.query(SQL.find, [.uuid(userID)]).first.flatMap(Self.avatar)
+        try await executor.query(SQL.find, [.uuid(userID)]).first.flatMap { try Self.avatar($0) }
     }
 
     func replace(userID: UUID, with avatar: Avatar?) async throws -> AvatarReplacement {
@@ -41,10 +41,12 @@ struct AvatarSQLiteRepository: AvatarRepository {
         return Set(try rows.map { try ObjectKey(try $0.string(0)) })
     }
 
-    /// The avatar in columns 0...4, or nil when the key is NULL.
-    static func avatar(_ row: SQLiteRow) throws -> Avatar? {
-        guard let key = try row.optionalString(0) else { return nil }
+    /// The avatar in the five columns from `first` on (key, content type, size, SHA-256, update time), or nil when the key
+    /// is NULL.
+    static func avatar(_ row: SQLiteRow, from first: Int = 0) throws -> Avatar? {
+        guard let key = try row.optionalString(first) else { return nil }
         return Avatar(
-            key: try ObjectKey(key), contentType: try row.string(1), size: try row.int64(2), sha256: try row.string(3), updatedAt: try row.date(4))
+            key: try ObjectKey(key), contentType: try row.string(first + 1), size: try row.int64(first + 2), sha256: try row.string(first + 3),
+            updatedAt: try row.date(first + 4))
     }
 }

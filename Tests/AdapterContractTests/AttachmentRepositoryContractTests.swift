@@ -83,6 +83,27 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func usersAreReadWithTheirAvatarWhichUpdatesLeaveAlone(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var stored = user(1, name: "Ada")
+            try await store.users.insert(stored)
+            try await store.sessions.insert(session(2, of: uuid(1)))
+            let picture = avatar(1, upload: 21)
+            _ = try await store.avatars.replace(userID: uuid(1), with: picture)
+
+            #expect(try await store.users.find(id: uuid(1))?.avatar == picture)
+            #expect(try await store.users.find(email: "user1@example.com")?.avatar == picture)
+            #expect(try await store.users.list(search: nil, role: nil, page: PageRequest(page: 1, limit: 10)).items.map(\.avatar) == [picture])
+            let hits = try await store.users.search(try SearchQuery.parse("Ada"), role: nil, page: PageRequest(page: 1, limit: 10))
+            #expect(hits.items.map(\.item.avatar) == [picture])
+            #expect(try await store.sessions.find(sessionID: uuid(2), userID: uuid(1))?.user.avatar == picture)
+            stored.name = "Ada L."
+            #expect(try await store.users.update(stored))
+            #expect(try await store.users.find(id: uuid(1))?.avatar == picture, "an update without the avatar keeps it")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func avatarsBelongToLiveUsersOnly(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await store.users.insert(user(1))

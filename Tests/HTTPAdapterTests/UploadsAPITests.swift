@@ -42,6 +42,8 @@ import Testing
             #expect(served.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") == true)
             #expect(served.headers[.contentDisposition] == "inline; filename=\"avatar.png\"; filename*=UTF-8''avatar.png")
             #expect(try await client.get("/api/v1/users/me/avatar", headers: auth).status == .ok)
+            let me = try await client.get("/api/v1/users/me", headers: auth)
+            #expect((me.object["data"] as? [String: Any])?["avatarUrl"] as? String == url, "the user body names the picture")
 
             let range = try await client.get(url, headers: [.range: "bytes=8-11"])
             #expect(range.status == .partialContent)
@@ -53,6 +55,8 @@ import Testing
 
             #expect(try await client.execute(uri: "/api/v1/users/me/avatar", method: .delete, headers: auth).status == .ok)
             #expect(try await client.get(url).status == .notFound)
+            let after = try await client.get("/api/v1/users/me", headers: auth)
+            #expect((after.object["data"] as? [String: Any])?["avatarUrl"] is NSNull)
             #expect(try await client.execute(uri: "/api/v1/users/me/avatar", method: .delete, headers: auth).status == .notFound)
         }
     }
