@@ -216,6 +216,7 @@ let package = Package(
                 "Domain",
                 "MemoryAdapters",
                 "CryptoAdapters",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -72,6 +72,12 @@ def renamer(singular, plural):
     return rename
 
 
+def without_attachments(text):
+    """The text without its lines about attachments, which belong to examples alone (the `attachments` table refers to
+    `examples`): a new module starts without files of its own."""
+    return "\n".join(line for line in text.split("\n") if not re.search(r"\battachments\b", line))
+
+
 def openapi_part(text, singular):
     """The examples' OpenAPI file, renamed: a component whose name does not already say whose it is (`Search`) gets
     the module's name in front, since two files may not define one component."""
@@ -114,7 +120,7 @@ def generate(singular, plural):
         (ROOT / path).write_text(text)
 
     for path in OWNED:
-        create(rename(path), rename((ROOT / path).read_text()))
+        create(rename(path), rename(without_attachments((ROOT / path).read_text())))
 
     parts = sorted((ROOT / OPENAPI).glob("*.json"))
     number = max(int(p.name.split("-")[0]) for p in parts) + 10

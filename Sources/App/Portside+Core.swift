@@ -66,7 +66,10 @@ extension Portside {
 
         /// The job worker on the configured queue.
         func worker(_ configuration: Configuration, logger: Logger) -> ServiceGroupConfiguration.ServiceConfiguration {
-            .init(service: identity.worker(configuration, events: shared.events, metrics: observability.jobMetrics, logger: logger))
+            .init(
+                service: identity.worker(
+                    configuration, events: shared.events, metrics: observability.jobMetrics,
+                    objects: objectJobs(configuration, persistence: persistence, storage: storage), logger: logger))
         }
     }
 }

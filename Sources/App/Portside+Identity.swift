@@ -19,17 +19,21 @@ extension Portside {
         }
 
         /// The in-process worker that sends account emails.
-        func worker(_ configuration: Configuration, events: any EventBus, metrics: JobMetrics? = nil, logger: Logger) -> JobWorker {
-            let handlers: [any JobHandler] = [
+        func worker(
+            _ configuration: Configuration, events: any EventBus, metrics: JobMetrics? = nil, objects: ObjectJobs? = nil, logger: Logger
+        ) -> JobWorker {
+            var handlers: [any JobHandler] = [
                 AccountEmailHandler(dependencies: dependencies, mailer: mailer),
                 MaintenanceHandler(
                     sessions: dependencies.sessions, oneTimeTokens: dependencies.oneTimeTokens, jobs: dependencies.jobs,
                     clock: dependencies.clock,
                     schedule: maintenanceSchedule(configuration),
+                    orphans: objects?.sweep,
                     report: { task, deleted in
                         logger.info("maintenance done", metadata: ["task": "\(task.rawValue)", "deleted": "\(deleted)"])
                     }),
             ]
+            if let objects { handlers.append(objects.deletion) }
             let runner = JobRunner(
                 queue: dependencies.jobs,
                 handlers: handlers.map { TracedJobHandler(inner: $0) },

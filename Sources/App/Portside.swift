@@ -136,6 +136,7 @@ public enum Portside {
                 cache: configuration.examplesCacheStore == .redis ? shared.cache : CacheMemoryStore(maximumEntries: 10_000),
                 timeToLive: configuration.examplesCacheTTL / .seconds(1)) : nil
         if let exampleCache { observability.sampleCache("examples", exampleCache) }
+        let uploads = uploadServices(configuration, core: core)
         let dependencies = HTTPDependencies(
             examples: ExampleService(
                 repository: persistence.repositories.examples,
@@ -162,7 +163,9 @@ public enum Portside {
                 settings: EventStreamSettings(
                     heartbeat: configuration.eventsHeartbeat, maximumDuration: configuration.eventsMaxDuration,
                     maximumPerUser: configuration.eventsMaxStreamsPerUser,
-                    maximumTotal: configuration.eventsMaxStreams))
+                    maximumTotal: configuration.eventsMaxStreams)),
+            attachments: uploads.attachments,
+            avatars: uploads.avatars
         )
         var settings = httpSettings(configuration)
         settings.tracing = observability.tracing

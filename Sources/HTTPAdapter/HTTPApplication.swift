@@ -52,6 +52,8 @@ public enum HTTPApplication {
         JobsController(jobs: dependencies.jobs, authenticator: authenticator).register(on: catalog)
         ExamplesController(service: dependencies.examples, authenticator: authenticator).register(on: catalog)
         if let events = dependencies.events { EventsController(streams: events, auth: dependencies.auth).register(on: catalog) }
+        AttachmentsController(service: dependencies.attachments, authenticator: authenticator).register(on: catalog)
+        AvatarController(service: dependencies.avatars, authenticator: authenticator).register(on: catalog)
         DocsController(
             enabled: settings.docsEnabled, assets: settings.swaggerUI, assetsURL: settings.docsAssetsURL,
             production: settings.production, document: OpenAPIDocument.json(passwordPolicy: settings.passwordPolicy)

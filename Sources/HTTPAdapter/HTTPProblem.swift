@@ -28,6 +28,11 @@ enum ErrorMapping {
             return Mapped(status: problem.status, message: problem.message, errors: problem.errors, headers: problem.headers)
         case let domain as DomainError:
             return map(domain)
+        case let upload as UploadError:
+            return map(upload)
+        case ObjectStorageError.invalidRange(let size):
+            return Mapped(
+                status: .rangeNotSatisfiable, message: "Range not satisfiable", errors: [], headers: [.contentRange: "bytes */\(size)"])
         case is NIOTooManyBytesError:
             return Mapped(status: .contentTooLarge, message: "Request body is too large", errors: [], headers: [:])
         case let http as HTTPError where http.status == .notFound:
@@ -58,6 +63,24 @@ enum ErrorMapping {
                 status: .tooManyRequests, message: "Too many requests, please try again later", errors: [], headers: [.retryAfter: String(seconds)])
         case .overloaded(let seconds):
             Mapped(status: .serviceUnavailable, message: "Server busy, please retry", errors: [], headers: [.retryAfter: String(seconds)])
+        }
+    }
+
+    private static func map(_ error: UploadError) -> Mapped {
+        switch error {
+        case .tooLarge(let limit):
+            Mapped(status: .contentTooLarge, message: "File is larger than the limit of \(limit) bytes", errors: [], headers: [.connection: "close"])
+        case .unsupportedType(let allowed):
+            Mapped(
+                status: .unsupportedMediaType, message: "File type not allowed; allowed: \(allowed.joined(separator: ", "))",
+                errors: [FieldError(field: "file", message: "must be one of: \(allowed.joined(separator: ", "))")], headers: [:])
+        case .empty:
+            Mapped(status: .badRequest, message: "File is empty", errors: [FieldError(field: "file", message: "must not be empty")], headers: [:])
+        case .unreadable:
+            Mapped(status: .badRequest, message: "Request body could not be read", errors: [], headers: [.connection: "close"])
+        case .directUploadUnsupported:
+            // A 409, not a 501: the route exists and works with other storage; this deployment's configuration refuses it.
+            Mapped(status: .conflict, message: "Direct uploads need S3 storage; upload through the API instead", errors: [], headers: [:])
         }
     }
 

@@ -94,6 +94,9 @@ public struct HTTPDependencies: Sendable {
     public var storage: (any ObjectStorage)?
     /// The domain events `GET /api/v1/events` streams (nil: the route is not served).
     public var events: EventStreams?
+    /// Examples' attachments and users' avatars (nil: their routes answer 503).
+    public var attachments: AttachmentService?
+    public var avatars: AvatarService?
 
     public init(
         examples: ExampleService,
@@ -107,7 +110,9 @@ public struct HTTPDependencies: Sendable {
         requestMetrics: RequestMetrics? = nil,
         metricsEndpoint: MetricsEndpoint? = nil,
         storage: (any ObjectStorage)? = nil,
-        events: EventStreams? = nil
+        events: EventStreams? = nil,
+        attachments: AttachmentService? = nil,
+        avatars: AvatarService? = nil
     ) {
         self.examples = examples
         self.auth = auth
@@ -121,5 +126,7 @@ public struct HTTPDependencies: Sendable {
         self.metricsEndpoint = metricsEndpoint
         self.storage = storage
         self.events = events
+        self.attachments = attachments
+        self.avatars = avatars
     }
 }

@@ -22,7 +22,9 @@ public final class MemoryDatabase: UnitOfWork, DependencyCheck {
             sessions: SessionMemoryRepository(access: access),
             oneTimeTokens: OneTimeTokenMemoryRepository(access: access),
             auditLog: AuditEventMemoryLog(access: access),
-            outbox: OutboxMemoryRepository(access: access)
+            outbox: OutboxMemoryRepository(access: access),
+            attachments: AttachmentMemoryRepository(access: access),
+            avatars: AvatarMemoryRepository(access: access)
         )
     }
 

@@ -25,6 +25,7 @@ struct MemoryTables: Sendable {
     var auditEvents: [AuditEvent] = []
     /// Outbox requests and when each was added.
     var outbox: [(request: JobRequest, addedAt: Date)] = []
+    var attachments: [UUID: Attachment] = [:]
 }
 
 /// Holds one version of the tables: the committed one, or a transaction's private copy.

@@ -9,7 +9,10 @@ public struct UserMemoryRepository: UserRepository {
     public func insert(_ user: User) async throws {
         try await access.write { tables in
             try Self.checkEmailIsFree(user.email, except: nil, in: tables)
-            tables.users[user.id] = UserRecord(user: user, deletedAt: nil)
+            // As in SQL, a new row has no avatar (only `AvatarRepository` writes one).
+            var stored = user
+            stored.avatar = nil
+            tables.users[user.id] = UserRecord(user: stored, deletedAt: nil)
         }
     }
 
@@ -30,12 +33,12 @@ public struct UserMemoryRepository: UserRepository {
         try await access.write { tables in
             guard let record = tables.users[user.id], record.deletedAt == nil else { return false }
             try Self.checkEmailIsFree(user.email, except: user.id, in: tables)
-            // The creation time is not a mutable field: the stored one stays, as in SQL.
+            // The creation time and the avatar are not fields `update` writes: the stored ones stay, as in SQL.
             let updated = User(
                 id: record.user.id, name: user.name, email: user.email, pendingEmail: user.pendingEmail, role: user.role,
                 passwordHash: user.passwordHash, emailVerifiedAt: user.emailVerifiedAt, isActive: user.isActive,
                 failedLoginAttempts: user.failedLoginAttempts, lockedUntil: user.lockedUntil, passwordChangedAt: user.passwordChangedAt,
-                createdAt: record.user.createdAt, updatedAt: user.updatedAt
+                createdAt: record.user.createdAt, updatedAt: user.updatedAt, avatar: record.user.avatar
             )
             tables.users[user.id] = UserRecord(user: updated, deletedAt: nil)
             return true

@@ -64,7 +64,9 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
             sessions: SessionPostgresRepository(executor: executor),
             oneTimeTokens: OneTimeTokenPostgresRepository(executor: executor),
             auditLog: AuditEventPostgresLog(executor: executor),
-            outbox: OutboxPostgresRepository(executor: executor)
+            outbox: OutboxPostgresRepository(executor: executor),
+            attachments: AttachmentPostgresRepository(executor: executor),
+            avatars: AvatarPostgresRepository(executor: executor)
         )
     }
 

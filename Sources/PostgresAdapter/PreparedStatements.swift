@@ -22,7 +22,8 @@ struct SessionWithUserStatement: PreparedRead {
         SELECT s.id, s.user_id, s.refresh_token_digest, s.user_agent, s.client_address, s.created_at, s.last_used_at, s.expires_at,
             s.absolute_expires_at, s.revoked_at, s.revocation_reason,
             u.id, u.name, u.email, u.pending_email, u.role, u.password_hash, u.email_verified_at, u.is_active, u.failed_login_attempts,
-            u.locked_until, u.password_changed_at, u.created_at, u.updated_at
+            u.locked_until, u.password_changed_at, u.created_at, u.updated_at, u.avatar_key, u.avatar_content_type, u.avatar_size,
+            u.avatar_sha256, u.avatar_updated_at
         FROM sessions AS s JOIN users AS u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND u.deleted_at IS NULL
         """

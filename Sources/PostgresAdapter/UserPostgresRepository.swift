@@ -34,7 +34,7 @@ struct UserPostgresRepository: UserRepository {
             rows = try await executor.read(
                 """
                 SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                    password_changed_at, created_at, updated_at
+                    password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
                 FROM users WHERE id = \(id) AND deleted_at IS NULL FOR UPDATE
                 """
             )
@@ -42,7 +42,7 @@ struct UserPostgresRepository: UserRepository {
             rows = try await executor.read(
                 """
                 SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                    password_changed_at, created_at, updated_at
+                    password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
                 FROM users WHERE id = \(id) AND deleted_at IS NULL
                 """
             )
@@ -55,7 +55,7 @@ struct UserPostgresRepository: UserRepository {
         let rows = try await executor.read(
             """
             SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                password_changed_at, created_at, updated_at
+                password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
             FROM users WHERE lower(email) = lower(\(text: email)) AND email = \(text: email) AND deleted_at IS NULL
             """
         )
@@ -84,7 +84,8 @@ struct UserPostgresRepository: UserRepository {
         let rows = try await executor.read(
             """
             SELECT matching.total, page.id, page.name, page.email, page.pending_email, page.role, page.password_hash, page.email_verified_at,
-                page.is_active, page.failed_login_attempts, page.locked_until, page.password_changed_at, page.created_at, page.updated_at
+                page.is_active, page.failed_login_attempts, page.locked_until, page.password_changed_at, page.created_at, page.updated_at,
+                page.avatar_key, page.avatar_content_type, page.avatar_size, page.avatar_sha256, page.avatar_updated_at
             FROM (
                 SELECT count(*) AS total FROM users
                 WHERE deleted_at IS NULL AND (\(role)::text IS NULL OR role = \(role))
@@ -93,7 +94,7 @@ struct UserPostgresRepository: UserRepository {
             ) AS matching
             LEFT JOIN LATERAL (
                 SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                    password_changed_at, created_at, updated_at
+                    password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
                 FROM users
                 WHERE deleted_at IS NULL AND (\(role)::text IS NULL OR role = \(role))
                     AND (\(pattern)::text IS NULL OR lower(name COLLATE "C") LIKE \(pattern) ESCAPE '\\'
@@ -122,7 +123,8 @@ struct UserPostgresRepository: UserRepository {
             """
             SELECT matching.total, page.rank, page.id, page.name, page.email, page.pending_email, page.role, page.password_hash,
                 page.email_verified_at, page.is_active, page.failed_login_attempts, page.locked_until, page.password_changed_at,
-                page.created_at, page.updated_at
+                page.created_at, page.updated_at, page.avatar_key, page.avatar_content_type, page.avatar_size, page.avatar_sha256,
+                page.avatar_updated_at
             FROM (SELECT to_tsquery('simple', \(text)) AS query) AS search
             CROSS JOIN LATERAL (
                 SELECT count(*) AS total FROM users
@@ -130,7 +132,8 @@ struct UserPostgresRepository: UserRepository {
             ) AS matching
             LEFT JOIN LATERAL (
                 SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                    password_changed_at, created_at, updated_at, ts_rank(search_vector, search.query)::float8 AS rank
+                    password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at,
+                    ts_rank(search_vector, search.query)::float8 AS rank
                 FROM users
                 WHERE deleted_at IS NULL AND search_vector @@ search.query AND (\(role)::text IS NULL OR role = \(role))
                 ORDER BY rank DESC, created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
@@ -170,9 +173,10 @@ struct UserPostgresRepository: UserRepository {
         return try user(&reader)
     }
 
-    /// Reads the thirteen user columns, in the order every statement here selects them.
+    /// Reads the eighteen user columns (the thirteen of the account, then the five of its avatar), in the order every
+    /// statement here selects them.
     static func user(_ reader: inout RowReader) throws -> User {
-        User(
+        var user = User(
             id: try reader.next(UUID.self),
             name: try reader.text(),
             email: try reader.text(),
@@ -187,5 +191,7 @@ struct UserPostgresRepository: UserRepository {
             createdAt: try reader.time(),
             updatedAt: try reader.time()
         )
+        user.avatar = try AvatarPostgresRepository.avatar(&reader)
+        return user
     }
 }

@@ -94,7 +94,9 @@ public final class SQLiteDatabase: Service, UnitOfWork, DependencyCheck, SQLiteE
             sessions: SessionSQLiteRepository(executor: executor),
             oneTimeTokens: OneTimeTokenSQLiteRepository(executor: executor),
             auditLog: AuditEventSQLiteLog(executor: executor),
-            outbox: OutboxSQLiteRepository(executor: executor)
+            outbox: OutboxSQLiteRepository(executor: executor),
+            attachments: AttachmentSQLiteRepository(executor: executor),
+            avatars: AvatarSQLiteRepository(executor: executor)
         )
     }
 

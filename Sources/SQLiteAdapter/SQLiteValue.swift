@@ -111,6 +111,13 @@ public enum SQLiteError: Error, CustomStringConvertible {
         }
     }
 
+    /// Whether any constraint (primary key, unique, foreign key, check) refused the statement (SQLITE_CONSTRAINT and its
+    /// extended codes).
+    var isConstraintViolation: Bool {
+        guard case .sqlite(let code, _) = self else { return false }
+        return code & 0xFF == 19
+    }
+
     /// Whether a UNIQUE constraint refused the statement (SQLITE_CONSTRAINT_UNIQUE, an extended result code).
     var isUniqueViolation: Bool {
         guard case .sqlite(let code, _) = self else { return false }

@@ -16,12 +16,12 @@ struct UserSQLiteRepository: UserRepository {
             """
         static let findByID = """
             SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                password_changed_at, created_at, updated_at
+                password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
             FROM users WHERE id = ?1 AND deleted_at IS NULL
             """
         static let findByEmail = """
             SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                password_changed_at, created_at, updated_at
+                password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
             FROM users WHERE email = ?1 AND deleted_at IS NULL
             """
         static let update = """
@@ -36,7 +36,7 @@ struct UserSQLiteRepository: UserRepository {
             """
         static let page = """
             SELECT id, name, email, pending_email, role, password_hash, email_verified_at, is_active, failed_login_attempts, locked_until,
-                password_changed_at, created_at, updated_at
+                password_changed_at, created_at, updated_at, avatar_key, avatar_content_type, avatar_size, avatar_sha256, avatar_updated_at
             FROM users
             WHERE deleted_at IS NULL AND (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR role = ?2)
             ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4
@@ -50,7 +50,8 @@ struct UserSQLiteRepository: UserRepository {
         static let pageSearch = """
             SELECT users.id, users.name, users.email, users.pending_email, users.role, users.password_hash, users.email_verified_at,
                 users.is_active, users.failed_login_attempts, users.locked_until, users.password_changed_at, users.created_at,
-                users.updated_at, bm25(users_search, 10.0, 1.0)
+                users.updated_at, users.avatar_key, users.avatar_content_type, users.avatar_size, users.avatar_sha256, users.avatar_updated_at,
+                bm25(users_search, 10.0, 1.0)
             FROM users_search JOIN users ON users.rowid = users_search.rowid
             WHERE users_search MATCH ?1 AND users.deleted_at IS NULL AND (?2 IS NULL OR users.role = ?2)
             ORDER BY bm25(users_search, 10.0, 1.0), users.created_at DESC, users.id DESC LIMIT ?3 OFFSET ?4
@@ -94,7 +95,7 @@ struct UserSQLiteRepository: UserRepository {
         let hits = try results[1].map { row in
             let user = try Self.user(row)
             // bm25 is better when lower; a rank is better when higher.
-            return SearchHit(item: user, rank: -(try row.double(13)), highlights: query.highlights(of: user.searchFields))
+            return SearchHit(item: user, rank: -(try row.double(18)), highlights: query.highlights(of: user.searchFields))
         }
         return Page(items: hits, total: try results[0].first?.int(0) ?? 0, request: page)
     }
@@ -137,7 +138,8 @@ struct UserSQLiteRepository: UserRepository {
             lockedUntil: try row.optionalDate(9),
             passwordChangedAt: try row.date(10),
             createdAt: try row.date(11),
-            updatedAt: try row.date(12)
+            updatedAt: try row.date(12),
+            avatar: try AvatarSQLiteRepository.avatar(row, from: 13)
         )
     }
 }

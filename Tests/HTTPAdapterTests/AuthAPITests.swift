@@ -40,7 +40,8 @@ extension [String: Any] {
             #expect(user["email"] as? String == "ada@example.com")
             #expect(user["role"] as? String == "user")
             #expect(user["emailVerified"] as? Bool == false)
-            #expect(Set(user.keys) == ["id", "name", "email", "pendingEmail", "role", "emailVerified", "isActive", "createdAt", "updatedAt"])
+            #expect(
+                Set(user.keys) == ["id", "name", "email", "pendingEmail", "role", "emailVerified", "isActive", "createdAt", "updatedAt", "avatarUrl"])
             #expect(data.accessToken.split(separator: ".").count == 3)
             #expect(data.refreshToken.count == 43)
             #expect(!response.text.contains("Passw0rd!"))

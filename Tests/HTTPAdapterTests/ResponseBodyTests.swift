@@ -28,11 +28,11 @@ import Testing
     @Test func aUserShowsNoSecretsAndAdministratorsAlsoSeeTheLockState() {
         #expect(
             Self.render(UserBody(user: Self.user()))
-                == #"{"id":"0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f506","name":"Ada \"Countess\" Lovelace","email":"ada@example.com","pendingEmail":null,"role":"admin","emailVerified":true,"isActive":true,"createdAt":"2025-11-24T16:00:00.123Z","updatedAt":"2025-11-24T16:01:40.500Z"}"#
+                == #"{"id":"0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f506","name":"Ada \"Countess\" Lovelace","email":"ada@example.com","pendingEmail":null,"role":"admin","emailVerified":true,"isActive":true,"createdAt":"2025-11-24T16:00:00.123Z","updatedAt":"2025-11-24T16:01:40.500Z","avatarUrl":null}"#
         )
         #expect(
             Self.render(UserBody(user: Self.user(pendingEmail: "new@example.com"), administrative: true))
-                == #"{"id":"0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f506","name":"Ada \"Countess\" Lovelace","email":"ada@example.com","pendingEmail":"new@example.com","role":"admin","emailVerified":true,"isActive":true,"failedLoginAttempts":3,"lockedUntil":null,"createdAt":"2025-11-24T16:00:00.123Z","updatedAt":"2025-11-24T16:01:40.500Z"}"#
+                == #"{"id":"0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f506","name":"Ada \"Countess\" Lovelace","email":"ada@example.com","pendingEmail":"new@example.com","role":"admin","emailVerified":true,"isActive":true,"failedLoginAttempts":3,"lockedUntil":null,"createdAt":"2025-11-24T16:00:00.123Z","updatedAt":"2025-11-24T16:01:40.500Z","avatarUrl":null}"#
         )
         #expect(
             Self.render(UserBody(user: Self.user(lockedUntil: Self.updated), administrative: true)).contains(

@@ -24,9 +24,13 @@ struct TestApp {
     var metricsEndpoint: MetricsEndpoint?
     var eventBus: any EventBus = EventMemoryBus()
     var eventSettings = EventStreamSettings()
+    /// Object storage for the upload routes (nil: they answer 503).
+    var storage: (any ObjectStorage)?
+    var attachmentPolicy = UploadPolicy.attachment()
+    var avatarPolicy = UploadPolicy.avatar()
 
     func dependencies(_ identity: IdentityFixture) -> HTTPDependencies {
-        HTTPDependencies(
+        var dependencies = HTTPDependencies(
             examples: ExampleService(repository: repository ?? database.examples, unitOfWork: database, clock: clock, ids: SequentialIDs()),
             auth: identity.auth,
             users: identity.users,
@@ -39,6 +43,15 @@ struct TestApp {
             metricsEndpoint: metricsEndpoint,
             events: EventStreams(bus: eventBus, settings: eventSettings)
         )
+        if let storage {
+            dependencies.storage = storage
+            dependencies.attachments = AttachmentService(
+                examples: database.examples, attachments: database.attachments, unitOfWork: database, storage: storage, clock: clock,
+                ids: SequentialIDs(), policy: attachmentPolicy)
+            dependencies.avatars = AvatarService(
+                avatars: database.avatars, unitOfWork: database, storage: storage, clock: clock, ids: SequentialIDs(), policy: avatarPolicy)
+        }
+        return dependencies
     }
 
     /// Runs `body` against the router in memory (no socket).

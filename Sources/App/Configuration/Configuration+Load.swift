@@ -119,6 +119,11 @@ extension Configuration {
             alertErrorWindow: reader.duration("ALERT_ERROR_WINDOW", default: "5m", minimum: .seconds(10)),
             alertErrorMinimumRequests: reader.integer("ALERT_ERROR_MIN_REQUESTS", default: 20, in: 1...Int(Int32.max))
         )
+        configuration.avatarMaxSize = reader.size("AVATAR_MAX_SIZE", default: "2mb", in: 1...(64 * 1024 * 1024))
+        configuration.attachmentMaxSize = reader.size("ATTACHMENT_MAX_SIZE", default: "25mb", in: 1...(5 * 1024 * 1024 * 1024))
+        configuration.directUploadTTL = reader.duration("DIRECT_UPLOAD_TTL", default: "15m", minimum: .seconds(1))
+        if configuration.directUploadTTL > .seconds(7 * 86_400) { reader.problem("DIRECT_UPLOAD_TTL", "must be at most 7d") }
+        configuration.orphanObjectGrace = reader.duration("ORPHAN_OBJECT_GRACE", default: "24h", minimum: .seconds(60))
         for key in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"] {
             // swift-otel would stop the process for gRPC, which this build leaves out.
             if let value = reader.string(key), !["http/protobuf", "http/json"].contains(value) {

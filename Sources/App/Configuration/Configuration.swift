@@ -128,6 +128,14 @@ public struct Configuration: Sendable {
     public var mail: Mail
     public var mailFrom: String
     public var storage: Storage
+    /// Largest avatar accepted, in bytes (`AVATAR_MAX_SIZE`).
+    public var avatarMaxSize: Int = 2 * 1024 * 1024
+    /// Largest attachment accepted, in bytes (`ATTACHMENT_MAX_SIZE`).
+    public var attachmentMaxSize: Int = 25 * 1024 * 1024
+    /// How long a presigned upload URL stays valid (`DIRECT_UPLOAD_TTL`).
+    public var directUploadTTL: Duration = .seconds(900)
+    /// How old an object no record refers to must be before the sweep deletes it (`ORPHAN_OBJECT_GRACE`).
+    public var orphanObjectGrace: Duration = .seconds(86_400)
     public var jobAttempts: Int
     public var jobBackoff: Duration
     /// How long failed jobs stay in the dead-letter queue before a purge removes them.

@@ -495,6 +495,45 @@ extension ConfigurationKey {
             validation: #"Required with `s3://`."#,
         ),
         ConfigurationKey(
+            "AVATAR_MAX_SIZE",
+            development: #"`2mb`"#, production: #"`2mb`"#,
+            format: #"size"#,
+            summary: [
+                #"Largest avatar `PUT /api/v1/users/me/avatar` accepts (PNG, JPEG, GIF or WebP, recognised by their bytes). A larger"#,
+                #"declared `Content-Length` is answered with 413 before any byte is read; a chunked body that grows past it, with 413"#,
+                #"and nothing stored."#,
+            ],
+            validation: #"A size from 1 byte to 64mb."#,
+        ),
+        ConfigurationKey(
+            "ATTACHMENT_MAX_SIZE",
+            development: #"`25mb`"#, production: #"`25mb`"#,
+            format: #"size"#,
+            summary: [
+                #"Largest attachment an example accepts, through the API or a presigned upload (PDF, PNG, JPEG, GIF, WebP, ZIP or"#,
+                #"UTF-8 text, recognised by their bytes). Over it: 413, nothing kept. A chunked body is held in memory up to this"#,
+                #"size (storage needs the length first); one with `Content-Length` streams."#,
+            ],
+            validation: #"A size from 1 byte to 5gb."#,
+        ),
+        ConfigurationKey(
+            "DIRECT_UPLOAD_TTL",
+            development: #"`15m`"#, production: #"`15m`"#,
+            format: #"duration"#,
+            summary: #"`s3://` storage only: how long a presigned upload URL from `POST .../attachments/uploads` stays valid."#,
+            validation: #"From 1 second to 7 days."#,
+        ),
+        ConfigurationKey(
+            "ORPHAN_OBJECT_GRACE",
+            development: #"`24h`"#, production: #"`24h`"#,
+            format: #"duration"#,
+            summary: [
+                #"The hourly sweep deletes stored objects that no attachment or avatar refers to once they are this old (uploads"#,
+                #"that failed or were never completed, objects whose deletion job was lost); younger ones may be on their way."#,
+            ],
+            validation: #"At least 1 minute."#,
+        ),
+        ConfigurationKey(
             "JOB_ATTEMPTS",
             development: #"`3`"#, production: #"`3`"#,
             format: #"integer"#,

@@ -116,13 +116,16 @@ public struct ExampleService: Sendable {
             guard let example = try await repositories.examples.find(id: id), Self.mayChange(example, principal),
                 try await repositories.examples.softDelete(id: id, at: now)
             else { throw DomainError.notFound(resource: "Example") }
+            // Its attachments go with it: the records now, the objects by a job once this commits.
+            let attachments = try await repositories.attachments.deleteAll(exampleID: id)
+            try await ObjectDeletion.schedule(attachments.map(\.key), in: repositories, now: now)
             try await repositories.outbox.add(DomainEvent.example("deleted", example, id: eventID, at: now).outboxRequest, now: now)
         }
         await cache?.invalidate(exampleID: id)
     }
 
     /// The owner may change their example (with the permission to write their own); an administrator may change any.
-    private static func mayChange(_ example: Example, _ principal: Principal) -> Bool {
+    static func mayChange(_ example: Example, _ principal: Principal) -> Bool {
         if principal.allows(.writeAnyExample) { return true }
         return principal.allows(.writeOwnExamples) && example.ownerID == principal.user.id
     }

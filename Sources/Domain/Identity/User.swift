@@ -21,11 +21,14 @@ public struct User: Sendable, Equatable, Identifiable {
     public var passwordChangedAt: Date
     public let createdAt: Date
     public var updatedAt: Date
+    /// The user's picture, as read with the user; written only through `AvatarRepository` (`UserRepository.update`
+    /// leaves it alone).
+    public var avatar: Avatar?
 
     public init(
         id: UUID, name: String, email: String, pendingEmail: String? = nil, role: Role, passwordHash: String, emailVerifiedAt: Date? = nil,
         isActive: Bool = true, failedLoginAttempts: Int = 0, lockedUntil: Date? = nil, passwordChangedAt: Date, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, avatar: Avatar? = nil
     ) {
         self.id = id
         self.name = name
@@ -40,6 +43,7 @@ public struct User: Sendable, Equatable, Identifiable {
         self.passwordChangedAt = passwordChangedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.avatar = avatar
     }
 
     public var emailVerified: Bool { emailVerifiedAt != nil }

@@ -141,6 +141,10 @@ extension UserService {
         try await deps.unitOfWork.transaction { repositories in
             guard let user = try await repositories.users.find(id: id) else { throw DomainError.notFound(resource: "User") }
             if user.role == .admin, user.isActive { try await Self.requireAnotherAdministrator(besides: id, in: repositories.users) }
+            // The picture goes with the account: the record now, the object by a job once this commits.
+            if case .replaced(let avatar?) = try await repositories.avatars.replace(userID: id, with: nil) {
+                try await ObjectDeletion.schedule([avatar.key], in: repositories, now: now)
+            }
             guard try await repositories.users.softDelete(id: id, at: now) else { throw DomainError.notFound(resource: "User") }
             _ = try await repositories.sessions.revokeAll(userID: id, except: nil, at: now, reason: "account deleted")
             try await deps.audit(.deleteUser, actor: principal.user.id, target: id, origin: origin, at: now, in: repositories.auditLog)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The periodic clean-ups, run as jobs on the `maintenance` queue: sessions that ended, one-time tokens that expired,
-/// and failed jobs past their retention.
+/// failed jobs past their retention, and stored objects no record refers to.
 public enum Maintenance {
     public static let queue = "maintenance"
 
@@ -9,6 +9,7 @@ public enum Maintenance {
         case purgeSessions = "maintenance.purge_sessions"
         case purgeTokens = "maintenance.purge_tokens"
         case purgeFailedJobs = "maintenance.purge_failed_jobs"
+        case sweepOrphanObjects = "maintenance.sweep_orphan_objects"
     }
 
     /// The job that runs `task` for the interval containing `now`. Its id depends only on the task and the interval's
@@ -54,7 +55,9 @@ public struct MaintenanceSchedule: Sendable, Equatable {
     public var failedJobRetention: TimeInterval
 
     public init(
-        intervals: [Maintenance.Task: TimeInterval] = [.purgeSessions: 3600, .purgeTokens: 3600, .purgeFailedJobs: 3600],
+        intervals: [Maintenance.Task: TimeInterval] = [
+            .purgeSessions: 3600, .purgeTokens: 3600, .purgeFailedJobs: 3600, .sweepOrphanObjects: 3600,
+        ],
         endedRecordsKept: TimeInterval = 7 * 86_400, failedJobRetention: TimeInterval = 7 * 86_400
     ) {
         self.intervals = intervals.mapValues { min($0, completedIDsKept) }
@@ -75,18 +78,21 @@ public struct MaintenanceHandler: JobHandler {
     let jobs: any JobQueue
     let clock: any WallClock
     let schedule: MaintenanceSchedule
+    let orphans: OrphanObjectSweep?
     let report: @Sendable (Maintenance.Task, Int) -> Void
 
-    /// `report` hears how many records each run deleted (for the log).
+    /// `report` hears how many records each run deleted (for the log). Without `orphans` the sweep of stored objects
+    /// deletes nothing.
     public init(
         sessions: any SessionRepository, oneTimeTokens: any OneTimeTokenRepository, jobs: any JobQueue, clock: any WallClock,
-        schedule: MaintenanceSchedule, report: @escaping @Sendable (Maintenance.Task, Int) -> Void = { _, _ in }
+        schedule: MaintenanceSchedule, orphans: OrphanObjectSweep? = nil, report: @escaping @Sendable (Maintenance.Task, Int) -> Void = { _, _ in }
     ) {
         self.sessions = sessions
         self.oneTimeTokens = oneTimeTokens
         self.jobs = jobs
         self.clock = clock
         self.schedule = schedule
+        self.orphans = orphans
         self.report = report
     }
 
@@ -100,6 +106,7 @@ public struct MaintenanceHandler: JobHandler {
         case .purgeSessions: deleted = try await sessions.purge(endedBefore: now.addingTimeInterval(-schedule.endedRecordsKept))
         case .purgeTokens: deleted = try await oneTimeTokens.purge(expiredBefore: now.addingTimeInterval(-schedule.endedRecordsKept))
         case .purgeFailedJobs: deleted = try await jobs.purgeDeadLetters(failedBefore: now.addingTimeInterval(-schedule.failedJobRetention))
+        case .sweepOrphanObjects: deleted = try await orphans?.run(now: now) ?? 0
         }
         report(task, deleted)
     }

@@ -8,6 +8,8 @@ public struct Repositories: Sendable {
     public var auditLog: any AuditLog
     /// Jobs that must follow the transaction's changes: queued only if it commits.
     public var outbox: any OutboxRepository
+    public var attachments: any AttachmentRepository
+    public var avatars: any AvatarRepository
 
     public init(
         examples: any ExampleRepository,
@@ -15,7 +17,9 @@ public struct Repositories: Sendable {
         sessions: any SessionRepository,
         oneTimeTokens: any OneTimeTokenRepository,
         auditLog: any AuditLog,
-        outbox: any OutboxRepository
+        outbox: any OutboxRepository,
+        attachments: any AttachmentRepository,
+        avatars: any AvatarRepository
     ) {
         self.examples = examples
         self.users = users
@@ -23,6 +27,8 @@ public struct Repositories: Sendable {
         self.oneTimeTokens = oneTimeTokens
         self.auditLog = auditLog
         self.outbox = outbox
+        self.attachments = attachments
+        self.avatars = avatars
     }
 }
 

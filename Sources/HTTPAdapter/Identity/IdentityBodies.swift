@@ -14,6 +14,8 @@ struct UserBody: EncodableBody {
     let lockedUntil: Omittable<Date?>
     let createdAt: Date
     let updatedAt: Date
+    /// Where anyone may fetch the user's picture; null when there is none.
+    let avatarUrl: String?
 
     init(user: User, administrative: Bool = false) {
         id = user.id
@@ -27,6 +29,7 @@ struct UserBody: EncodableBody {
         lockedUntil = administrative ? .present(user.lockedUntil) : .omitted
         createdAt = user.createdAt
         updatedAt = user.updatedAt
+        avatarUrl = user.avatar.map { _ in "/api/v1/users/\(user.id.uuidString.lowercased())/avatar" }
     }
 }
 

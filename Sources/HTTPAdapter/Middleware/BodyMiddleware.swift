@@ -11,6 +11,8 @@ struct BodyMiddleware: RouterMiddleware {
     let limit: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // File uploads stream to storage under limits of their own.
+        if UploadRequestBody.isStreamed(request) { return try await next(request, context) }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw Self.tooLarge(limit)
         }
