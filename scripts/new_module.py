@@ -74,8 +74,9 @@ def renamer(singular, plural):
 
 def without_attachments(text):
     """The text without its lines about attachments, which belong to examples alone (the `attachments` table refers to
-    `examples`): a new module starts without files of its own."""
-    return "\n".join(line for line in text.split("\n") if not re.search(r"\battachments\b", line))
+    `examples`): a new module starts without files of its own; and without its lines about the example cache
+    (`ExampleCache`, whose keys and bodies are the examples'): a new module starts uncached."""
+    return "\n".join(line for line in text.split("\n") if not re.search(r"\battachments\b|\bcache\b|ExampleCache", line))
 
 
 def openapi_part(text, singular):

@@ -11,8 +11,8 @@ public struct ExampleService: Sendable {
     private let requireVerifiedEmail: Bool
     private let cache: ExampleCache?
 
-    /// With `requireVerifiedEmail`, only users who verified their email address may create examples. With `cache`,
-    /// reads by id and of the first list pages go through it, and every change invalidates it once committed.
+    /// With `requireVerifiedEmail`, only users who verified their email address may create examples.
+    /// With a cache, reads by id and of the first list pages go through it, and every change invalidates it once committed.
     public init(
         repository: any ExampleRepository, unitOfWork: any UnitOfWork, clock: any WallClock, ids: any IDGenerator, requireVerifiedEmail: Bool = true,
         cache: ExampleCache? = nil
@@ -33,9 +33,9 @@ public struct ExampleService: Sendable {
             throw DomainError.validation([FieldError(field: "search", message: "search must be at most 200 characters")])
         }
         let search = term?.isEmpty == false ? term : nil
-        guard let cache, search == nil else { return try await repository.list(search: search, page: page) }
-        let repository = self.repository
-        return try await cache.page(page) { try await repository.list(search: nil, page: page) }
+        // Each line about the cache stands alone: a module generated from this one leaves them out.
+        if let cache, search == nil { return try await cache.page(page) { [repository] in try await repository.list(search: nil, page: page) } }
+        return try await repository.list(search: search, page: page)
     }
 
     /// Searches live examples in full text (`SearchQuery` syntax), best match first.
@@ -48,14 +48,8 @@ public struct ExampleService: Sendable {
     /// Returns the live example with this id.
     public func get(id: String) async throws -> Example {
         let id = try Self.parseID(id)
-        let repository = self.repository
-        let found: Example?
-        if let cache {
-            found = try await cache.example(id) { try await repository.find(id: id) }
-        } else {
-            found = try await repository.find(id: id)
-        }
-        guard let example = found else { throw DomainError.notFound(resource: "Example") }
+        if let cached = try await cache?.example(id, load: { [repository] in try await repository.find(id: id) }) { return cached }
+        guard let example = try await repository.find(id: id) else { throw DomainError.notFound(resource: "Example") }
         return example
     }
 
