@@ -152,7 +152,8 @@ def generate(singular, plural):
         start = next(i for i, line in enumerate(lines) if re.search(pattern, line))
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
         end = next(i for i in range(start + 1, len(lines)) if lines[i] == indent + "),")
-        block = [rename(line) for line in lines[start : end + 1]]
+        # The examples' cache stays theirs: a generated module starts uncached (see without_attachments).
+        block = [rename(line) for line in lines[start : end + 1] if not re.search(r"\bcache\b|ExampleCache", line)]
         edit(path, "\n".join(lines[: end + 1] + block + lines[end + 1 :]))
 
     role = "Sources/Domain/Identity/Role.swift"
