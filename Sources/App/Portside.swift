@@ -133,7 +133,7 @@ public enum Portside {
         let exampleCache =
             configuration.examplesCacheTTL > .zero
             ? ExampleCache(
-                cache: configuration.examplesCacheStore == .redis ? shared.cache : CacheMemoryStore(maximumEntries: 10_000),
+                cache: configuration.examplesCacheStore == .redis ? shared.cache : CacheMemoryStore(maximumEntries: 10_000), ids: core.ids,
                 timeToLive: configuration.examplesCacheTTL / .seconds(1)) : nil
         if let exampleCache { observability.sampleCache("examples", exampleCache) }
         let uploads = uploadServices(configuration, core: core)

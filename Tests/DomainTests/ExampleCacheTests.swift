@@ -53,7 +53,7 @@ struct UnreachableCache: Cache {
 
     @Test func anExampleIsReadOnceThenServedFromTheCacheUntilItChanges() async throws {
         let repository = CountingExampleRepository(base: database.examples)
-        let cache = ExampleCache(cache: CacheMemoryStore())
+        let cache = ExampleCache(cache: CacheMemoryStore(), ids: ids)
         let service = service(repository, cache: cache)
         let created = try await service.create(ExampleDraft(name: .value("Harbour"), description: .value("quay")), by: owner)
 
@@ -61,7 +61,7 @@ struct UnreachableCache: Cache {
         let second = try await service.get(id: created.id.uuidString)
         #expect(first == created && second == created)
         #expect(repository.finds.withLock { $0 } == 1)
-        #expect(cache.statistics == (hits: 1, misses: 1))
+        #expect(await cache.statistics == (hits: 1, misses: 1))
 
         let changed = try await service.update(id: created.id.uuidString, with: ExampleDraft(name: .value("Pier")), mode: .partial, by: owner)
         let afterChange = try await service.get(id: created.id.uuidString)
@@ -73,7 +73,7 @@ struct UnreachableCache: Cache {
 
     @Test func theFirstListPagesAreCachedWithTheirTotalAndEveryChangeRenewsThem() async throws {
         let repository = CountingExampleRepository(base: database.examples)
-        let service = service(repository, cache: ExampleCache(cache: CacheMemoryStore(), maximumPage: 2))
+        let service = service(repository, cache: ExampleCache(cache: CacheMemoryStore(), ids: ids, maximumPage: 2))
         for name in ["A", "B", "C"] { _ = try await service.create(ExampleDraft(name: .value(name), description: .value(nil)), by: owner) }
         let page = try PageRequest.parse(page: "1", limit: "2")
 
@@ -97,7 +97,7 @@ struct UnreachableCache: Cache {
 
     @Test func concurrentMissesOfOneExampleShareOneRead() async throws {
         let repository = CountingExampleRepository(base: database.examples, delay: .milliseconds(200))
-        let service = service(repository, cache: ExampleCache(cache: CacheMemoryStore()))
+        let service = service(repository, cache: ExampleCache(cache: CacheMemoryStore(), ids: ids))
         let created = try await service.create(ExampleDraft(name: .value("Harbour"), description: .value(nil)), by: owner)
 
         let results = try await withThrowingTaskGroup(of: Example.self) { group in
@@ -111,7 +111,7 @@ struct UnreachableCache: Cache {
 
     @Test func aCacheThatCannotBeReachedIsAMissNotAFailure() async throws {
         let repository = CountingExampleRepository(base: database.examples)
-        let service = service(repository, cache: ExampleCache(cache: UnreachableCache()))
+        let service = service(repository, cache: ExampleCache(cache: UnreachableCache(), ids: ids))
         let created = try await service.create(ExampleDraft(name: .value("Harbour"), description: .value(nil)), by: owner)
 
         #expect(try await service.get(id: created.id.uuidString) == created)
@@ -124,8 +124,8 @@ struct UnreachableCache: Cache {
     /// after the writer's own invalidation.
     @Test func aChangeOnOneInstanceInvalidatesAnotherInstancesCacheThroughTheBus() async throws {
         let bus = EventMemoryBus()
-        let cacheA = ExampleCache(cache: CacheMemoryStore())
-        let cacheB = ExampleCache(cache: CacheMemoryStore())
+        let cacheA = ExampleCache(cache: CacheMemoryStore(), ids: ids)
+        let cacheB = ExampleCache(cache: CacheMemoryStore(), ids: ids)
         let instanceA = service(database.examples, cache: cacheA)
         let instanceB = service(database.examples, cache: cacheB)
         let invalidation = Task { await ExampleCacheInvalidation(cache: cacheB, bus: bus).run() }

@@ -124,7 +124,7 @@ final class Observability: Sendable {
         let hits = CoreMetrics.Gauge(label: "portside_cache_lookups", dimensions: [("cache", name), ("result", "hit")], factory: factory)
         let misses = CoreMetrics.Gauge(label: "portside_cache_lookups", dimensions: [("cache", name), ("result", "miss")], factory: factory)
         addSampler {
-            let statistics = cache.statistics
+            let statistics = await cache.statistics
             hits.record(statistics.hits)
             misses.record(statistics.misses)
         }

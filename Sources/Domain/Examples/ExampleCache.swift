@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Read-through caching of the example reads that dominate traffic: one example by id, and the first pages of the
 /// unfiltered list (items and total). Entries live `timeToLive` seconds in the `Cache` (Redis, shared by every
@@ -16,29 +15,34 @@ public final class ExampleCache: Sendable {
     private let cache: any Cache
     private let timeToLive: TimeInterval
     private let maximumPage: Int
+    private let ids: any IDGenerator
     private let flights = SingleFlight()
-    private let counts = Mutex((hits: 0, misses: 0))
+    private let counts = LookupCounts()
 
     /// - Parameters:
     ///   - timeToLive: How long an entry is kept (seconds).
     ///   - maximumPage: The last list page cached (deeper pages are rarely read twice).
-    public init(cache: any Cache, timeToLive: TimeInterval = 60, maximumPage: Int = 5) {
+    ///   - ids: Makes the list generation tokens.
+    public init(cache: any Cache, ids: any IDGenerator, timeToLive: TimeInterval = 60, maximumPage: Int = 5) {
         self.cache = cache
+        self.ids = ids
         self.timeToLive = timeToLive
         self.maximumPage = maximumPage
     }
 
     /// Lookups answered from the cache, and those that went to the database, since the process started.
-    public var statistics: (hits: Int, misses: Int) { counts.withLock { $0 } }
+    public var statistics: (hits: Int, misses: Int) {
+        get async { await counts.value }
+    }
 
     /// The example with this id, from the cache or from `load` (whose answer is then kept; an absent example is not).
     public func example(_ id: UUID, load: @escaping @Sendable () async throws -> Example?) async throws -> Example? {
         let key = "examples:v1:id:\(id.uuidString.lowercased())"
         if let text = try? await cache.value(for: key), let cached = CachedExample.decode(text) {
-            record(hit: true)
+            await counts.record(hit: true)
             return cached.example
         }
-        record(hit: false)
+        await counts.record(hit: false)
         let text = try await flights.run(key) { [cache, timeToLive] in
             guard let example = try await load() else { return nil }
             let text = CachedExample(example).encoded
@@ -53,10 +57,10 @@ public final class ExampleCache: Sendable {
         guard request.page <= maximumPage, let generation = await generation() else { return try await load() }
         let key = "examples:v1:list:\(generation):\(request.page):\(request.limit)"
         if let text = try? await cache.value(for: key), let cached = CachedPage.decode(text) {
-            record(hit: true)
+            await counts.record(hit: true)
             return Page(items: cached.items.map(\.example), total: cached.total, request: request)
         }
-        record(hit: false)
+        await counts.record(hit: false)
         let text = try await flights.run(key) { [cache, timeToLive] in
             let page = try await load()
             let text = CachedPage(items: page.items.map(CachedExample.init), total: page.total).encoded
@@ -70,7 +74,7 @@ public final class ExampleCache: Sendable {
     /// Forgets what a change to the example `id` made stale: its own entry and every list page.
     public func invalidate(exampleID id: UUID?) async {
         if let id { try? await cache.remove("examples:v1:id:\(id.uuidString.lowercased())") }
-        try? await cache.set(UUID().uuidString.lowercased(), for: Self.generationKey, timeToLive: 86_400)
+        try? await cache.set(ids.makeID().uuidString.lowercased(), for: Self.generationKey, timeToLive: 86_400)
     }
 
     private static let generationKey = "examples:v1:generation"
@@ -79,21 +83,11 @@ public final class ExampleCache: Sendable {
     private func generation() async -> String? {
         do {
             if let current = try await cache.value(for: Self.generationKey) { return current }
-            let fresh = UUID().uuidString.lowercased()
+            let fresh = ids.makeID().uuidString.lowercased()
             try await cache.set(fresh, for: Self.generationKey, timeToLive: 86_400)
             return fresh
         } catch {
             return nil
-        }
-    }
-
-    private func record(hit: Bool) {
-        counts.withLock { counts in
-            if hit {
-                counts.hits += 1
-            } else {
-                counts.misses += 1
-            }
         }
     }
 }
@@ -120,6 +114,19 @@ public struct ExampleCacheInvalidation: Sendable {
             guard !Task.isCancelled else { return }
             await cache.invalidate(exampleID: nil)
             try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+/// Lookups answered from the cache and from the database.
+actor LookupCounts {
+    private(set) var value = (hits: 0, misses: 0)
+
+    func record(hit: Bool) {
+        if hit {
+            value.hits += 1
+        } else {
+            value.misses += 1
         }
     }
 }

@@ -89,12 +89,13 @@ public struct JobRunner: Sendable {
         let settled = try await retryPolicy.settle(reservation, error: error, permanent: permanent, in: queue, now: clock.now(), jitter: jitter())
         guard settled else { return .leaseLost }
         if buries, let events {
-            // Best effort: the dead-letter queue keeps the job whether or not anyone hears of it now.
+            // Best effort: the dead-letter queue keeps the job whether or not anyone hears of it now. A reservation is
+            // buried at most once, so its token is a fitting event id.
             let job = reservation.job
             let now = clock.now()
             try? await events.publish(
                 DomainEvent(
-                    id: UUID(), type: "job.failed", audience: .permitted(.manageJobs),
+                    id: reservation.token, type: "job.failed", audience: .permitted(.manageJobs),
                     data: ["jobId": job.id.uuidString.lowercased(), "queue": job.queue, "kind": job.kind, "attempts": String(job.attempts)],
                     occurredAt: now))
         }
