@@ -73,6 +73,11 @@ bash "$PORTSIDE_ROOT/scripts/checks/module-generator.sh" || status=1
 summary="$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? (passed|failed)' "$log" | tail -n 1 || true)"
 total="$(printf '%s' "$summary" | grep -Eo '[0-9]+' | head -n 1 || true)"
 failed="$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)"
+# Repeat what failed at the very end, where a reader of a long log (or of only its tail) looks first.
+if [ "${failed:-0}" -gt 0 ]; then
+    say "failed tests, and what they recorded"
+    grep -E '^✘ ' "$log" | grep -v '^✘ Test run with' | tail -n 40 || true
+fi
 rm -f "$log" "$spec"
 if [ -z "$total" ]; then
     die "no test summary found: the test run did not complete"
