@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import TestSupport
 import Testing
 
@@ -18,9 +19,9 @@ import Testing
                 try await group.waitForAll()
             }
             try await proxy.cut(outage)
-            let clock = ContinuousClock()
-            let started = clock.now
 
+            // Without the lease deadline and the answer watchdog these would wait as long as TCP keeps the connection:
+            // the suite's time limit, not a speed check, catches that.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 1...3 {
                     group.addTask { await #expect(throws: DomainError.unavailable("database")) { try await database.ping() } }
@@ -33,40 +34,38 @@ import Testing
                 try await group.waitForAll()
             }
 
-            // The query timeout, the margin for an answer that never comes, and slack for a loaded machine.
-            #expect(clock.now - started < .seconds(5))
             try await proxy.restore()
             try await eventually { try await database.ping() }
         }
     }
 
     @Test func aStatementOnAConnectionThatHasClosedFailsAtOnce() async throws {
-        try await withProxiedPostgres { database, _ in
+        let capture = LogCapture()
+        try await withProxiedPostgres(logger: capture.logger()) { database, _ in
             try await database.withConnection { connection in
                 try await connection.close()
-                let clock = ContinuousClock()
-                let started = clock.now
 
                 // PostgresNIO drops a statement written to a closed connection without failing it: without a check of
-                // its own, this would wait for ever.
+                // its own, this would wait for the answer watchdog, which logs that the database did not answer.
                 await #expect(throws: PostgresNoAnswer.self) { _ = try await database.answer("SELECT 1", on: connection) }
-
-                #expect(clock.now - started < database.queryTimeout)
             }
         }
+        #expect(!capture.all.contains { $0.contains("did not answer") }, "\(capture.all)")
     }
 }
 
 /// Runs `body` with a database (query timeout 1 s, connect timeout 1 s) whose every connection goes through a proxy
 /// to the test server. Returns without running `body` when there is no server.
-private func withProxiedPostgres(_ body: @Sendable (PostgresAdapter.PostgresDatabase, TCPProxy) async throws -> Void) async throws {
+private func withProxiedPostgres(
+    logger: Logger = postgresLogger, _ body: @Sendable (PostgresAdapter.PostgresDatabase, TCPProxy) async throws -> Void
+) async throws {
     guard let server = try PostgresTestServer.url() else { return }
     let proxy = try await TCPProxy.start(forwardingTo: server.host, port: server.port)
     let url = PostgresURL(
         host: "127.0.0.1", port: proxy.port, username: server.username, password: server.password, database: server.database, sslMode: server.sslMode
     )
     let database = PostgresAdapter.PostgresDatabase(
-        url: url, poolSize: 4, connectTimeout: .seconds(1), queryTimeout: .seconds(1), logger: postgresLogger
+        url: url, poolSize: 4, connectTimeout: .seconds(1), queryTimeout: .seconds(1), logger: logger
     )
     do {
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -8,7 +8,7 @@ struct PostgresDrill: Sendable {
     /// Short, so that an outage shows within seconds: a statement waits at most this long for a connection.
     static let queryTimeout = Duration.seconds(2)
     /// How long a drill waits for something that should take at most a few seconds (recovery, first 503).
-    static let patience = Duration.seconds(15)
+    static let patience = Duration.seconds(30)
 
     let server: LiveServer
     let proxy: TCPProxy

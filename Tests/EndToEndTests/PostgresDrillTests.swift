@@ -3,9 +3,13 @@ import TestSupport
 import Testing
 
 /// Failure drills on PostgreSQL: the database goes away under a running service (stopped, or silent as behind a
-/// network partition) and comes back. The bounds on durations bound a drill, they are not performance thresholds:
-/// health checks take at most 2 s and are cached for 1 s, statements wait at most the query timeout (2 s here).
-@Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresDrillTests {
+/// network partition) and comes back. The bounds on durations are hang guards, not performance thresholds: health
+/// checks take at most 2 s and are cached for 1 s, statements wait at most the query timeout (2 s here), and without
+/// those deadlines a request would wait a minute for the pool or as long as TCP keeps a silent connection; a bound of
+/// 30 s tells the two apart on however loaded a machine.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct PostgresDrillTests {
+    static let hangGuard = Duration.seconds(30)
+
     @Test(arguments: TCPProxy.Outage.allCases)
     func whilePostgreSQLIsDownHealthAndTheAPIAnswer503QuicklyAndLivenessStays200(outage: TCPProxy.Outage) async throws {
         try await PostgresDrill.run { drill in
@@ -27,7 +31,7 @@ import Testing
                 }
                 for try await (path, response, elapsed) in group {
                     #expect(response.isUnavailableEnvelope, "\(path): \(response.status) \(response.body)")
-                    #expect(elapsed < .seconds(6), "\(path) took \(elapsed)")
+                    #expect(elapsed < Self.hangGuard, "\(path) took \(elapsed)")
                 }
             }
 
@@ -37,13 +41,13 @@ import Testing
             let (health, healthAfter) = try await drill.timedCall("GET", "/api/v1/health")
             #expect(health.status == 503)
             #expect(health.databaseCheck == "down")
-            #expect(healthAfter < .seconds(4))
+            #expect(healthAfter < Self.hangGuard)
             #expect(try await drill.call("GET", "/api/v1/health/live").status == 200)
 
             for (path, authorization) in [("/api/v1/examples", nil), ("/api/v1/users/me", bearer)] {
                 let (response, elapsed) = try await drill.timedCall("GET", path, authorization: authorization)
                 #expect(response.isUnavailableEnvelope, "\(path): \(response.status) \(response.body)")
-                #expect(elapsed < .seconds(6), "\(path) took \(elapsed)")
+                #expect(elapsed < Self.hangGuard, "\(path) took \(elapsed)")
             }
             #expect(try await drill.call("GET", "/api/v1/health/live").status == 200)
         }
@@ -56,15 +60,15 @@ import Testing
             #expect(try await drill.call("POST", "/api/v1/examples", #"{"name":"Before"}"#, authorization: bearer).status == 201)
             try await drill.proxy.cut(outage)
             let (_, downAfter) = try await drill.poll("/api/v1/health/ready", until: 503)
-            // At most the 1 s the last answer is cached plus the 2 s the check may take; the rest is slack.
-            #expect(downAfter < .seconds(5), "took \(downAfter)")
+            // At most the 1 s the last answer is cached plus the 2 s the check may take, far below the guard.
+            #expect(downAfter < Self.hangGuard, "took \(downAfter)")
             #expect(try await drill.call("GET", "/api/v1/examples").isUnavailableEnvelope)
 
             try await drill.proxy.restore()
 
             let (ready, readyAfter) = try await drill.poll("/api/v1/health/ready", until: 200)
             #expect(ready.databaseCheck == "up")
-            #expect(readyAfter < .seconds(10), "took \(readyAfter)")
+            #expect(readyAfter < Self.hangGuard, "took \(readyAfter)")
             #expect(try await drill.call("GET", "/api/v1/health").status == 200)
             let listed = try await drill.call("GET", "/api/v1/examples")
             #expect(listed.status == 200)
