@@ -25,7 +25,8 @@ public struct Argon2Parameters: Sendable, Equatable {
 /// `PasswordHasher` on libargon2 (Argon2id, version 19). Hashing runs on its own thread pool with one thread per
 /// core, so no more hashes run at once than there are cores and the request event loops never block. A hash that
 /// waited longer than `maximumWait` for a thread, or arrives when `maximumQueued` are already waiting, is refused
-/// with `DomainError.overloaded` (the HTTP adapter answers 503 with Retry-After).
+/// with `DomainError.overloaded` (the HTTP adapter answers 503 with Retry-After). Each hash's working memory comes from
+/// `Argon2Memory`: reused through a burst of sign-ins, returned to the system after its last hash.
 public final class Argon2PasswordHasher: PasswordHasher {
     public let parameters: Argon2Parameters
     private let pool: NIOThreadPool
@@ -53,7 +54,8 @@ public final class Argon2PasswordHasher: PasswordHasher {
         pool.start()
         do {
             let dummy = try await pool.runIfActive {
-                try encode(SecureTokenGenerator().makeToken(), salt: randomSalt(), parameters: parameters)
+                defer { Argon2Memory.shared.releaseIdle() }
+                return try encode(SecureTokenGenerator().makeToken(), salt: randomSalt(), parameters: parameters)
             }
             return Argon2PasswordHasher(
                 parameters: parameters, pool: pool, maximumWait: maximumWait, maximumQueued: maximumQueued, dummyHash: dummy
@@ -95,8 +97,12 @@ public final class Argon2PasswordHasher: PasswordHasher {
         guard waiting <= maximumQueued else { throw DomainError.overloaded(retryAfterSeconds: 1) }
         let enqueued = ContinuousClock.now
         let maximumWait = maximumWait
-        return try await pool.runIfActive {
+        return try await pool.runIfActive { [self] in
             guard ContinuousClock.now - enqueued <= maximumWait else { throw DomainError.overloaded(retryAfterSeconds: 1) }
+            defer {
+                // The last hash of a burst returns the working memory to the system; while more are queued, they reuse it.
+                if self.queued.load(ordering: .relaxed) <= 1 { Argon2Memory.shared.releaseIdle() }
+            }
             return try body()
         }
     }
@@ -106,23 +112,84 @@ public final class Argon2PasswordHasher: PasswordHasher {
         return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
+    /// The encoded Argon2id hash of `password`: `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`, as libargon2 encodes it.
     static func encode(_ password: String, salt: [UInt8], parameters: Argon2Parameters) throws -> String {
-        let password = Array(password.utf8)
-        let length = argon2_encodedlen(parameters.iterations, parameters.memoryKiB, parameters.parallelism, UInt32(salt.count), 32, Argon2_id)
-        var encoded = [CChar](repeating: 0, count: length)
-        let code = argon2_hash(
-            parameters.iterations, parameters.memoryKiB, parameters.parallelism,
-            password, password.count, salt, salt.count,
-            nil, 32, &encoded, length, Argon2_id, UInt32(ARGON2_VERSION_13.rawValue)
-        )
+        var output = [UInt8](repeating: 0, count: 32)
+        let code = run(Array(password.utf8), salt: salt, parameters: parameters, into: &output) { context in argon2id_ctx(context) }
         guard code == ARGON2_OK.rawValue else { throw Argon2Error(code: code) }
-        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
+            + Self.base64(salt) + "$" + Self.base64(output)
     }
 
-    /// libargon2 recomputes the hash and compares in constant time.
+    /// Recomputes the hash with the stored salt and parameters; libargon2 compares the results in constant time.
     static func verifies(_ password: String, _ hash: String) -> Bool {
-        let password = Array(password.utf8)
-        return argon2id_verify(hash, password, password.count) == ARGON2_OK.rawValue
+        guard let decoded = Decoded(hash) else { return false }
+        var output = [UInt8](repeating: 0, count: decoded.hash.count)
+        let code = run(Array(password.utf8), salt: decoded.salt, parameters: decoded.parameters, into: &output) { context in
+            decoded.hash.withUnsafeBufferPointer { expected in
+                expected.withMemoryRebound(to: CChar.self) { argon2_verify_ctx(context, $0.baseAddress, Argon2_id) }
+            }
+        }
+        return code == ARGON2_OK.rawValue
+    }
+
+    /// Runs `operation` on a context for `password`, `salt` and `parameters` with `output` as its output, whose working
+    /// memory comes from `Argon2Memory`.
+    private static func run(
+        _ password: [UInt8], salt: [UInt8], parameters: Argon2Parameters, into output: inout [UInt8],
+        _ operation: (UnsafeMutablePointer<argon2_context>) -> Int32
+    ) -> Int32 {
+        var password = password
+        var salt = salt
+        return output.withUnsafeMutableBufferPointer { output in
+            password.withUnsafeMutableBufferPointer { password in
+                salt.withUnsafeMutableBufferPointer { salt in
+                    var context = argon2_context(
+                        out: output.baseAddress, outlen: UInt32(output.count),
+                        pwd: password.baseAddress, pwdlen: UInt32(password.count),
+                        salt: salt.baseAddress, saltlen: UInt32(salt.count),
+                        secret: nil, secretlen: 0, ad: nil, adlen: 0,
+                        t_cost: parameters.iterations, m_cost: parameters.memoryKiB,
+                        lanes: parameters.parallelism, threads: parameters.parallelism,
+                        version: UInt32(ARGON2_VERSION_13.rawValue),
+                        allocate_cbk: argon2Allocate, free_cbk: argon2Free, flags: 0
+                    )
+                    return operation(&context)
+                }
+            }
+        }
+    }
+
+    /// Standard base64 without padding, as in the encoded hash.
+    static func base64(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        while text.last == "=" { text.removeLast() }
+        return text
+    }
+
+    /// The bytes of unpadded standard base64; nil for anything else.
+    static func bytes(base64 text: Substring) -> [UInt8]? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 != UInt8(ascii: "=") }) else { return nil }
+        let padded = String(text) + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+        return Data(base64Encoded: padded).map(Array.init)
+    }
+
+    /// An encoded Argon2id (v=19) hash taken apart.
+    struct Decoded {
+        let parameters: Argon2Parameters
+        let salt: [UInt8]
+        let hash: [UInt8]
+
+        init?(_ encoded: String) {
+            let parts = encoded.split(separator: "$", omittingEmptySubsequences: false)
+            guard parts.count == 6, let parameters = Argon2PasswordHasher.parameters(of: encoded),
+                let salt = Argon2PasswordHasher.bytes(base64: parts[4]), let hash = Argon2PasswordHasher.bytes(base64: parts[5]),
+                salt.count >= 8, hash.count >= 4  // libargon2's ARGON2_MIN_SALT_LENGTH and ARGON2_MIN_OUTLEN
+            else { return nil }
+            self.parameters = parameters
+            self.salt = salt
+            self.hash = hash
+        }
     }
 
     /// The parameters of an Argon2id (v=19) hash: `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`; nil otherwise.

@@ -1,3 +1,4 @@
+import CArgon2
 import Domain
 import Foundation
 import Testing
@@ -102,5 +103,71 @@ import Testing
     @Test func parametersAreReadBackFromAHash() {
         let parameters = Argon2PasswordHasher.parameters(of: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
         #expect(parameters == Argon2Parameters(memoryKiB: 65_536, iterations: 3, parallelism: 4))
+    }
+}
+
+/// Argon2id's working memory: mapped, reused while hashes keep coming, returned when the burst is over.
+@Suite struct Argon2MemoryTests {
+    @Test func aBlockIsReusedUntilReleasedAndThenReturnedToTheSystem() throws {
+        let memory = Argon2Memory()
+        let size = 1 << 20
+        let first = try #require(memory.take(size))
+        first.storeBytes(of: 0x5A, as: UInt8.self)
+        memory.giveBack(first, size: size)
+        #expect(memory.idleBytes == size)
+
+        let again = try #require(memory.take(size))
+        #expect(again == first)
+        #expect(memory.idleBytes == 0)
+        let other = try #require(memory.take(size))
+        #expect(other != first)
+        memory.giveBack(again, size: size)
+        memory.giveBack(other, size: size)
+
+        #expect(memory.releaseIdle() == 2 * size)
+        #expect(memory.idleBytes == 0)
+    }
+
+    @Test func aBlockOfAnotherSizeIsNotHandedOut() throws {
+        let memory = Argon2Memory()
+        let small = try #require(memory.take(1 << 16))
+        memory.giveBack(small, size: 1 << 16)
+        let large = try #require(memory.take(1 << 20))
+        #expect(large != small)
+        memory.giveBack(large, size: 1 << 20)
+        #expect(memory.releaseIdle() == (1 << 16) + (1 << 20))
+    }
+
+    /// The hash encoded by Portside is the one libargon2's own encoder writes, byte for byte, and each side verifies
+    /// the other's.
+    @Test(arguments: ["", "Correct horse 1", "pässwörd ✓", String(repeating: "x", count: 300)])
+    func hashesMatchLibargon2sOwnEncoding(password: String) throws {
+        let parameters = Argon2PasswordHasherTests.light
+        let salt = Array("saltsaltsaltsalt".utf8)
+        let ours = try Argon2PasswordHasher.encode(password, salt: salt, parameters: parameters)
+
+        let bytes = Array(password.utf8)
+        let length = argon2_encodedlen(parameters.iterations, parameters.memoryKiB, parameters.parallelism, UInt32(salt.count), 32, Argon2_id)
+        var encoded = [CChar](repeating: 0, count: length)
+        let code = argon2_hash(
+            parameters.iterations, parameters.memoryKiB, parameters.parallelism, bytes, bytes.count, salt, salt.count,
+            nil, 32, &encoded, length, Argon2_id, UInt32(ARGON2_VERSION_13.rawValue))
+        let theirs = String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+
+        #expect(code == ARGON2_OK.rawValue)
+        #expect(ours == theirs)
+        #expect(Argon2PasswordHasher.verifies(password, theirs))
+        #expect(argon2id_verify(ours, bytes, bytes.count) == ARGON2_OK.rawValue)
+        #expect(!Argon2PasswordHasher.verifies(password + "!", theirs))
+    }
+
+    @Test(arguments: [
+        "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$", "$argon2id$v=19$m=1024,t=1,p=1$$aGFzaGhhc2g",
+        "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaGhhc2g", "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2g",
+        "$argon2id$v=19$m=1024,t=1,p=1$c2Fs*HNhbHRzYWx0c2FsdA$aGFzaGhhc2g",
+    ])
+    func aHashWithABadSaltOrDigestIsNotVerified(hash: String) {
+        #expect(Argon2PasswordHasher.Decoded(hash) == nil)
+        #expect(!Argon2PasswordHasher.verifies("anything", hash))
     }
 }
