@@ -5,9 +5,12 @@
 #
 #   benchmarks/run.sh                 # build, start, seed, measure, stop
 #   DATABASE=postgres benchmarks/run.sh   # the same routes on a throwaway PostgreSQL on this machine
+#   DATABASE=postgres POSTGRES_VIA=socket benchmarks/run.sh   # ... reached through its Unix socket instead of TCP
 #   DURATION=30s CONNECTIONS=128 benchmarks/run.sh
 #   ROUTES_ONLY=true benchmarks/run.sh    # the three routes only, without the login rounds
 #   BINARY=/path/to/portside benchmarks/run.sh   # measure that build instead of building this tree
+#   PROFILE=/tmp/profiles benchmarks/run.sh  # also record each route with perf (99 Hz, call graphs) into that folder
+#                                            # and print the symbols where the server spends most of its time
 #
 # Request logging is switched off (LOG_LEVEL=warning) and the rate limit raised, so the numbers measure the
 # service rather than the terminal or the limiter. Load goes to 127.0.0.1 only.
@@ -21,6 +24,7 @@ THREADS="${THREADS:-2}"
 
 require_swift
 apt_install_missing "${RUNTIME_PACKAGES[@]}" wrk python3
+[ -n "${PROFILE:-}" ] && apt_install_missing linux-perf
 
 if [ -n "${BINARY:-}" ]; then
     binary="$BINARY"
@@ -48,11 +52,15 @@ case "$DATABASE" in
         source "$PORTSIDE_ROOT/scripts/services/postgres.sh"
         start_postgres
         database_url="$PORTSIDE_TEST_POSTGRES_URL"
+        if [ "${POSTGRES_VIA:-tcp}" = socket ]; then
+            postgres_port="$(sed -E 's|.*@[^:/]+:([0-9]+)/.*|\1|' <<<"$PORTSIDE_TEST_POSTGRES_URL")"
+            database_url="postgres://portside@:$postgres_port/portside_test?host=$PORTSIDE_TEST_POSTGRES_SOCKET_DIR"
+        fi
         ;;
     *) die "DATABASE must be sqlite or postgres" ;;
 esac
 
-say "starting portside on 127.0.0.1:$port ($DATABASE)"
+say "starting portside on 127.0.0.1:$port ($DATABASE${POSTGRES_VIA:+ via $POSTGRES_VIA})"
 APP_ENV=development PORT="$port" HOST=127.0.0.1 DATABASE_URL="$database_url" \
     MIGRATIONS_DIR="$PORTSIDE_ROOT/migrations" LOG_LEVEL=warning RATE_LIMIT_MAX=1000000000 AUTH_RATE_LIMIT_MAX=1000000000 \
     MAIL_URL=memory: REQUIRE_EMAIL_VERIFICATION=false JWT_SECRET="benchmark-secret-benchmark-secret-0123456789" \
@@ -85,9 +93,19 @@ measure() {
     shift 2
     before="$(server_cpu)"
     database_before="$(database_cpu)"
+    local profile="" perf_pid=""
+    if [ -n "${PROFILE:-}" ]; then
+        mkdir -p "$PROFILE"
+        profile="$PROFILE/$(tr -c 'A-Za-z0-9' '_' <<<"$DATABASE $name" | sed -E 's/_+/_/g; s/_$//').perf.data"
+        perf record -q -F 99 -g -p "$server_pid" -o "$profile" 2>/dev/null &
+        perf_pid=$!
+    fi
     started="$(date +%s.%N)"
     output="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$port$path")"
     finished="$(date +%s.%N)"
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid" && wait "$perf_pid" || true
+    fi
     after="$(server_cpu)"
     database_after="$(database_cpu)"
     local rps p50 p99 errors cores
@@ -105,6 +123,11 @@ measure() {
     printf '%-32s %12s req/s   p50 %8s   p99 %8s   server %s cores%s   %s\n' "$name" "$rps" "$p50" "$p99" "$cores" "$database_cores" \
         "${errors:-no errors}"
     LAST_RPS="$rps"
+    if [ -n "$profile" ]; then
+        echo "  where the server's time went ($profile, self time, top 15):"
+        perf report -i "$profile" --no-children --sort dso,symbol --stdio 2>/dev/null \
+            | grep -E '^ +[0-9]' | head -n 15 | cut -c1-150 | sed 's/^/  /' || true
+    fi
 }
 
 say "measuring: $THREADS wrk threads, $CONNECTIONS connections, $DURATION each ($(nproc) cores, $(date -u +%Y-%m-%d))"

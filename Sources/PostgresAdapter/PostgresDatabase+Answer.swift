@@ -37,7 +37,7 @@ extension PostgresDatabase {
     ) async throws -> T {
         guard !connection.isClosed else { throw PostgresNoAnswer() }
         let answer = connection.eventLoop.makePromise(of: T.self)
-        let watchdog = connection.eventLoop.scheduleTask(in: TimeAmount(queryTimeout + Self.answerMargin)) { [logger] in
+        let watchdog = CoarseDeadlines.shared.schedule(in: queryTimeout + Self.answerMargin) { [logger] in
             logger.warning("the database did not answer within the query timeout: connection closed")
             let _: EventLoopFuture<Void> = connection.close()
             answer.fail(PostgresNoAnswer())

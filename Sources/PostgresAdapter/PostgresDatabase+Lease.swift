@@ -32,8 +32,8 @@ extension PostgresDatabase {
                     announce.yield(.failed(error))
                 }
             }
-            // The deadline is a timer on an event loop rather than a sleeping task: cheaper on every statement.
-            let deadline = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(queryTimeout)) {
+            // A coarse deadline rather than a sleeping task or a timer of its own: cheaper on every statement.
+            let deadline = CoarseDeadlines.shared.schedule(in: queryTimeout) {
                 if lease.expire() { announce.yield(.failed(PostgresLeaseTimeout())) }
             }
             defer {

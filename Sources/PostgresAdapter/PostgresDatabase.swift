@@ -32,10 +32,15 @@ public final class PostgresDatabase: Service, UnitOfWork, DependencyCheck {
         url: PostgresURL, schema: String? = nil, poolSize: Int = 10, connectTimeout: Duration = .seconds(5),
         queryTimeout: Duration = .seconds(10), logger: Logger
     ) {
-        var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
-            tls: Self.tls(url.sslMode, rootCertificatePath: url.rootCertificatePath)
-        )
+        var configuration =
+            if let socketPath = url.socketPath {
+                PostgresClient.Configuration(unixSocketPath: socketPath, username: url.username, password: url.password, database: url.database)
+            } else {
+                PostgresClient.Configuration(
+                    host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+                    tls: Self.tls(url.sslMode, rootCertificatePath: url.rootCertificatePath)
+                )
+            }
         configuration.options.maximumConnections = max(1, poolSize)
         configuration.options.connectTimeout = connectTimeout
         var parameters = [("statement_timeout", "\(max(1, queryTimeout.milliseconds))"), ("application_name", "portside")]

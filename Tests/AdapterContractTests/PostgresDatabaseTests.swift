@@ -25,8 +25,46 @@ import Testing
         #expect(url.description == "postgres://me@db.internal:5432/app?sslmode=require&sslrootcert=/etc/portside/db-ca.pem")
     }
 
+    @Test func aUnixSocketIsNamedByItsDirectoryAsWithLibpq() throws {
+        let url = try PostgresURL("postgres://app:p%40ss@/portside?host=/var/run/postgresql")
+
+        #expect(url.socketDirectory == "/var/run/postgresql")
+        #expect(url.socketPath == "/var/run/postgresql/.s.PGSQL.5432")
+        #expect(url.sslMode == .disable)
+        #expect(url.password == "p@ss")
+        #expect(url.description == "postgres://app:***@:5432/portside?host=/var/run/postgresql&sslmode=disable")
+        #expect(try PostgresURL("postgres://app@:6432/portside?host=/tmp/").socketPath == "/tmp/.s.PGSQL.6432")
+        #expect(try PostgresURL("postgres://app@/portside?host=/tmp&sslmode=prefer").sslMode == .disable)
+    }
+
+    /// The whole adapter over the test server's Unix socket, when the test URL says where its directory is.
+    @Test func statementsRunOverTheUnixSocket() async throws {
+        guard let tcp = try PostgresTestServer.url(),
+            let directory = try requiredServerURL(
+                "PORTSIDE_TEST_POSTGRES_SOCKET_DIR", missing: "the Unix socket test needs PORTSIDE_TEST_POSTGRES_SOCKET_DIR (scripts/test.sh sets it)"
+            )
+        else { return }
+        let url = PostgresURL(
+            host: "", port: tcp.port, username: tcp.username, password: tcp.password, database: tcp.database, sslMode: .disable,
+            socketDirectory: directory)
+        let database = PostgresAdapter.PostgresDatabase(url: url, poolSize: 1, logger: postgresLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            try await database.ping()
+            let rows = try await database.withConnection { connection in
+                try await database.answer("SELECT inet_server_addr() IS NULL AS local", on: connection)
+            }
+            // inet_server_addr() is NULL only for a connection over a Unix socket.
+            #expect(try rows.first?.decode(Bool.self) == true)
+        }
+    }
+
     @Test(arguments: [
-        "mysql://user:hunter2@host/db", "postgres://user:hunter2@/db", "postgres://:hunter2@host/db", "postgres://user:hunter2@host",
+        "mysql://user:hunter2@host/db", "postgres://user:hunter2@/db", "postgres://user:hunter2@host/db?host=/tmp",
+        "postgres://user:hunter2@/db?host=relative/dir", "postgres://user:hunter2@/db?host=/tmp&sslmode=require",
+        "postgres://user:hunter2@/db?host=/tmp&host=/var", "postgres://user:hunter2@/db?host=", "postgres://:hunter2@host/db",
+        "postgres://user:hunter2@host",
         "postgres://user:hunter2@host/db/extra", "postgres://user:hunter2@host/db?sslmode=verify-ca", "postgres://user:hunter2@host/db?x=1",
         "postgres://user:hunter2@host/db?sslmode=prefer&sslrootcert=ca.pem", "postgres://user:hunter2@host/db?sslmode=require&sslrootcert=",
         "postgres://user:hunter2@host:70000/db", "not a url hunter2",

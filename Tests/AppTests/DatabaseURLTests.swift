@@ -22,6 +22,20 @@ import Testing
         #expect(configuration.description.contains("DATABASE_URL=postgres://portside:[redacted]@db.internal:6543/portside?sslmode=require"))
     }
 
+    @Test func aUnixSocketDirectoryIsKeptAndShownWithoutThePassword() throws {
+        let configuration = try Configuration.parse(["DATABASE_URL": "postgres://portside:s%40cret@/portside?host=/var/run/postgresql"])
+
+        guard case .postgres(let target) = configuration.database else {
+            Issue.record("expected a PostgreSQL database")
+            return
+        }
+        #expect(target.socketDirectory == "/var/run/postgresql")
+        #expect(target.sslMode == "disable")
+        #expect(!configuration.description.contains("s%40cret"))
+        #expect(
+            configuration.description.contains("DATABASE_URL=postgres://portside:[redacted]@:5432/portside?host=/var/run/postgresql&sslmode=disable"))
+    }
+
     @Test func postgresqlIsAcceptedAndDefaultsApply() throws {
         let configuration = try Configuration.parse(["DATABASE_URL": "postgresql://app@localhost/app"])
 
@@ -44,7 +58,10 @@ import Testing
         ),
         ("postgres://user:hunter2@host/", "must name one database in its path (postgres://host/database)"),
         ("postgres://host/db", "must name a user (postgres://user@host/database)"),
-        ("postgres://user:hunter2@host/db?application_name=x", "the parameter \"application_name\" is not supported (only sslmode and sslrootcert)"),
+        (
+            "postgres://user:hunter2@host/db?application_name=x",
+            "the parameter \"application_name\" is not supported (only sslmode, sslrootcert and host)"
+        ),
     ])
     func aBadPostgresURLIsReportedWithoutItsPassword(url: String, message: String) throws {
         let error = #expect(throws: ConfigurationError.self) { try Configuration.parse(["DATABASE_URL": url]) }

@@ -1,7 +1,8 @@
 # Throwaway PostgreSQL for the test suite: a cluster in a temporary directory on a free loopback port, owned by an
 # unprivileged user (PostgreSQL refuses to run as root), removed on stop. It also serves TLS with a certificate for
-# 127.0.0.1 and localhost, signed by a throwaway authority. Exports PORTSIDE_TEST_POSTGRES_URL (plain TCP) and
-# PORTSIDE_TEST_POSTGRES_CA (the authority's certificate, for sslmode=require&sslrootcert=...).
+# 127.0.0.1 and localhost, signed by a throwaway authority. Exports PORTSIDE_TEST_POSTGRES_URL (plain TCP),
+# PORTSIDE_TEST_POSTGRES_CA (the authority's certificate, for sslmode=require&sslrootcert=...) and
+# PORTSIDE_TEST_POSTGRES_SOCKET_DIR (the directory of its Unix socket, for ?host=).
 #
 # Sourced by scripts/test.sh (which provides say, die and apt_install_missing from scripts/lib.sh).
 
@@ -48,6 +49,7 @@ start_postgres() {
         || die "createdb failed"
     export PORTSIDE_TEST_POSTGRES_URL="postgres://portside@127.0.0.1:$port/portside_test?sslmode=disable"
     export PORTSIDE_TEST_POSTGRES_CA="$POSTGRES_DIR/tls/ca.crt"
+    export PORTSIDE_TEST_POSTGRES_SOCKET_DIR="$POSTGRES_DIR"
     say "PostgreSQL $("$POSTGRES_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 

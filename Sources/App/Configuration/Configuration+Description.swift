@@ -128,7 +128,11 @@ extension Configuration: CustomStringConvertible {
         case .sqlite(let path): "sqlite:\(path)"
         case .memory: "memory:"
         case .postgres(let target):
-            "postgres://\(target.username):[redacted]@\(target.host):\(target.port)/\(target.database)?sslmode=\(target.sslMode)"
+            if let socketDirectory = target.socketDirectory {
+                "postgres://\(target.username):[redacted]@:\(target.port)/\(target.database)?host=\(socketDirectory)&sslmode=\(target.sslMode)"
+            } else {
+                "postgres://\(target.username):[redacted]@\(target.host):\(target.port)/\(target.database)?sslmode=\(target.sslMode)"
+            }
         }
     }
 }

@@ -379,7 +379,8 @@ private struct Reader {
         }
     }
 
-    /// `postgres://user:password@host:port/database?sslmode=...&sslrootcert=...`, checked by the adapter's own parser.
+    /// `postgres://user:password@host:port/database?sslmode=...&sslrootcert=...` (or `postgres://user@/database?host=/dir`
+    /// for a Unix socket), checked by the adapter's own parser.
     /// Problems name the part that is wrong, never the URL (it may hold a password).
     mutating func postgres(_ text: String) -> Configuration.Database {
         do {
@@ -390,7 +391,7 @@ private struct Reader {
             return .postgres(
                 Configuration.PostgresTarget(
                     url: Secret(text), host: url.host, port: url.port, database: url.database, username: url.username,
-                    sslMode: url.sslMode.rawValue)
+                    sslMode: url.sslMode.rawValue, socketDirectory: url.socketDirectory)
             )
         } catch {
             problem("DATABASE_URL", error.reason)

@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
         public let username: String
         /// `disable`, `prefer` or `require`.
         public let sslMode: String
+        /// The directory of the server's Unix socket (`?host=/dir`), when it is reached through one.
+        public var socketDirectory: String? = nil
     }
 
     public enum LogFormat: String, Sendable, CaseIterable {

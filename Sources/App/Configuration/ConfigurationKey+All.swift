@@ -34,7 +34,8 @@ extension ConfigurationKey {
         ConfigurationKey(
             "DATABASE_URL",
             development: #"`sqlite:data/portside.sqlite`"#, production: #"none: must be set"#,
-            format: #"`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE[&sslrootcert=PATH]]`, `sqlite:PATH` or `memory:`"#,
+            format:
+                #"`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE[&sslrootcert=PATH]]`, `postgres://USER@/DATABASE?host=DIR`, `sqlite:PATH` or `memory:`"#,
             summary: [
                 #"Selects the persistence adapters: repositories, unit of work, migrator and the `database` health check. `postgres://`"#,
                 #"(or `postgresql://`) connects to PostgreSQL: the port defaults to 5432, user and password are percent-decoded"#,
@@ -42,6 +43,8 @@ extension ConfigurationKey {
                 #"default: TLS when the server offers it, plain TCP otherwise, the certificate not checked, as libpq's `prefer`) or"#,
                 #"`require` (TLS or no connection, the certificate verified against the system's trusted roots, or the authorities in"#,
                 #"the PEM file `sslrootcert` names, and the host name, as libpq's `verify-full`, which is accepted as a synonym)."#,
+                #"A server on the same machine can be reached through its Unix socket as with libpq: `host=` names the socket's"#,
+                #"directory and the URL no host (`postgres://USER@/DATABASE?host=/var/run/postgresql`), with no TLS."#,
                 #"Migrations come from `MIGRATIONS_DIR/postgres`. `sqlite:PATH` opens (and creates, with its directory) the SQLite file;"#,
                 #"a relative path is relative to the working directory; `sqlite://PATH` is read as `sqlite:PATH`, so"#,
                 #"`sqlite:///srv/portside.sqlite` is an absolute path. `memory:` (or `memory`) keeps everything in the process and loses"#,
@@ -49,10 +52,11 @@ extension ConfigurationKey {
                 #"control."#,
             ],
             validation: [
-                #"Any other scheme, or `sqlite:` with no path, is rejected without echoing the value. `postgres://` must name a host, a"#,
-                #"user and exactly one database, with a port from 1 to 65535; `sslmode` and `sslrootcert` are the only parameters"#,
-                #"accepted; `sslmode` takes those three values or `verify-full`; `sslrootcert` needs `sslmode=require` and a readable"#,
-                #"file. Production: must be set explicitly, and `memory:` is refused."#,
+                #"Any other scheme, or `sqlite:` with no path, is rejected without echoing the value. `postgres://` must name a host"#,
+                #"(or, with no host, a socket directory in `host=`, an absolute path), a user and exactly one database, with a port"#,
+                #"from 1 to 65535; `sslmode`, `sslrootcert` and `host` are the only parameters accepted; `sslmode` takes those three"#,
+                #"values or `verify-full` (not `require` over a socket); `sslrootcert` needs `sslmode=require` and a readable file."#,
+                #"Production: must be set explicitly, and `memory:` is refused."#,
             ],
         ),
         ConfigurationKey(
