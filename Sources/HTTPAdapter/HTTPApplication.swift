@@ -15,8 +15,10 @@ public enum HTTPApplication {
         // The span is outermost, so every log line of the request (the request line too) carries its ids.
         // A search term may be a person's name or address: it stays out of the span's `url.query`.
         if settings.tracing { router.add(middleware: TracingMiddleware(recordingHeaders: [], redactingQueryParameters: ["search"])) }
-        router.add(middleware: RequestIDMiddleware(metrics: dependencies.requestMetrics, logIncomingTraceID: !settings.tracing))
-        router.add(middleware: SecurityHeadersMiddleware(production: settings.production))
+        router.add(
+            middleware: RequestIDMiddleware(
+                metrics: dependencies.requestMetrics, securityHeaders: SecurityHeadersMiddleware(production: settings.production),
+                logIncomingTraceID: !settings.tracing))
         let cors = CORSPolicy(origins: settings.corsOrigins)
         router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: ErrorMiddleware())

@@ -62,7 +62,8 @@ extension HTTPApplication {
         host: String, port: Int, endpoint: MetricsEndpoint, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: RequestIDMiddleware(metrics: nil, logIncomingTraceID: false))
+        router.add(
+            middleware: RequestIDMiddleware(metrics: nil, securityHeaders: SecurityHeadersMiddleware(production: false), logIncomingTraceID: false))
         MetricsController(endpoint: endpoint).register(on: router)
         router.get("/health/live") { _, context in
             JSONResponse.success(message: "Service alive", data: StatusBody(status: "ok", checks: nil), context: context)

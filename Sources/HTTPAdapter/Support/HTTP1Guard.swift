@@ -155,7 +155,7 @@ final class HTTP1Guard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func sendRejection(context: ChannelHandlerContext) {
         guard let status = rejection else { return }
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RequestIDs.shared.next()
         let message = status == .requestHeaderFieldsTooLarge ? "Request header fields are too large" : "Malformed HTTP request"
         var json = JSONWriter()
         Envelope(success: false, statusCode: Int(status.code), message: message, data: NoData?.none, requestId: requestID).write(to: &json)

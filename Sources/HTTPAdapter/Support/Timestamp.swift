@@ -102,4 +102,14 @@ extension Duration {
     var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
+
+    /// The duration in milliseconds with two decimals (`12.35`), rounded, as `String(format: "%.2f")` would write it
+    /// but without Foundation: it is written on every request's log line.
+    var millisecondsText: String {
+        guard self >= .zero else { return "0.00" }
+        // Hundredths of a millisecond (10 µs, 10^13 attoseconds), rounded half up.
+        let hundredths = components.seconds * 100_000 + (components.attoseconds + 5_000_000_000_000) / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
 }
