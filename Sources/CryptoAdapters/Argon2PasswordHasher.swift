@@ -1,6 +1,7 @@
 import CArgon2
 import Domain
 import Foundation
+import NIOCore
 import NIOPosix
 import Synchronization
 
@@ -100,10 +101,27 @@ public final class Argon2PasswordHasher: PasswordHasher {
         return try await pool.runIfActive { [self] in
             guard ContinuousClock.now - enqueued <= maximumWait else { throw DomainError.overloaded(retryAfterSeconds: 1) }
             defer {
-                // The last hash of a burst returns the working memory to the system; while more are queued, they reuse it.
-                if self.queued.load(ordering: .relaxed) <= 1 { Argon2Memory.shared.releaseIdle() }
+                // Once no other hash is queued, the working memory goes back to the system after a short quiet spell;
+                // a hash that starts within it reuses the blocks instead (a login flood keeps them all along).
+                if self.queued.load(ordering: .relaxed) <= 1 { self.releaseMemoryWhenQuiet() }
             }
             return try body()
+        }
+    }
+
+    /// How long the working memory is kept after the last hash.
+    static let memoryKeptFor = Duration.seconds(2)
+
+    /// Unmaps the idle working memory on a hashing thread once no hash has started for `memoryKeptFor`.
+    private func releaseMemoryWhenQuiet() {
+        let pool = pool
+        let (seconds, attoseconds) = Self.memoryKeptFor.components
+        let delay = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: delay) {
+            pool.submit { state in
+                guard state == .active else { return }
+                Argon2Memory.shared.releaseIdle(unusedFor: Self.memoryKeptFor)
+            }
         }
     }
 

@@ -128,6 +128,18 @@ import Testing
         #expect(memory.idleBytes == 0)
     }
 
+    @Test func blocksAreKeptWhileAHashStartedWithinTheQuietSpell() throws {
+        let memory = Argon2Memory()
+        let block = try #require(memory.take(1 << 16))
+        let taken = ContinuousClock.now
+        memory.giveBack(block, size: 1 << 16)
+
+        #expect(memory.releaseIdle(unusedFor: .seconds(2), now: taken + .seconds(1)) == 0)
+        #expect(memory.idleBytes == 1 << 16)
+        #expect(memory.releaseIdle(unusedFor: .seconds(2), now: taken + .seconds(3)) == 1 << 16)
+        #expect(memory.idleBytes == 0)
+    }
+
     @Test func aBlockOfAnotherSizeIsNotHandedOut() throws {
         let memory = Argon2Memory()
         let small = try #require(memory.take(1 << 16))
