@@ -21,10 +21,9 @@ public enum HTTPApplication {
                 logIncomingTraceID: !settings.tracing))
         let cors = CORSPolicy(origins: settings.corsOrigins)
         router.add(middleware: CORSMiddleware(policy: cors))
-        router.add(middleware: ErrorMiddleware())
-        router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
         router.add(
             middleware: RateLimitMiddleware(
+                trustedProxies: settings.trustedProxies,
                 store: dependencies.rateLimitStore,
                 clock: dependencies.clock,
                 limit: settings.rateLimitMax,

@@ -13,6 +13,13 @@ struct BodyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // File uploads stream to storage under limits of their own.
         if UploadRequestBody.isStreamed(request) { return try await next(request, context) }
+        // HTTP/1.1 sends a body only with a Content-Length or a Transfer-Encoding (RFC 9112, 6.3): without either there
+        // is none to read, and most requests (every GET) are spared a pass over an empty body stream.
+        if request.headers[.contentLength] == nil, request.headers[.transferEncoding] == nil {
+            var context = context
+            context.body = ByteBuffer()
+            return try await next(request, context)
+        }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw Self.tooLarge(limit)
         }

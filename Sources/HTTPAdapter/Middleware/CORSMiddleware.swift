@@ -18,16 +18,23 @@ struct CORSPolicy: Sendable {
     }
 }
 
-/// Adds the CORS headers, with credentials, to every answer to an allowed origin (errors included, so browsers can
-/// read them). Requests from other origins get none, so the browser withholds the answer.
+/// Turns every error thrown by the inner layers and the routes into the error envelope, in one place, and adds the
+/// CORS headers, with credentials, to every answer to an allowed origin (errors included, so browsers can read them).
+/// Requests from other origins get none, so the browser withholds the answer. One layer for both: every request passes
+/// through it.
 struct CORSMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let policy: CORSPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = ErrorMapping.response(for: error, requestId: context.requestId, logger: context.logger)
+        }
+        guard let origin = request.headers[.origin] else { return response }
         if policy.allows(origin) {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.accessControlAllowCredentials] = "true"

@@ -4,11 +4,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The global limit per client address (`RATE_LIMIT_MAX` per `RATE_LIMIT_WINDOW`), with `RateLimit-*` headers and
-/// `Retry-After` on 429. Health probes are exempt: orchestrators poll them and must never be throttled.
+/// Works out the client's address once, for rate limits and logs (the peer, or the `X-Forwarded-For` hop a trusted
+/// proxy vouches for), then applies the global limit per client address (`RATE_LIMIT_MAX` per `RATE_LIMIT_WINDOW`),
+/// with `RateLimit-*` headers and `Retry-After` on 429. Health probes are exempt: orchestrators poll them and must
+/// never be throttled.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
+    let trustedProxies: TrustedProxies
     let store: any RateLimitStore
     let clock: any WallClock
     let limit: Int
@@ -17,6 +20,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     static let exempt: Set<String> = ["/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.clientAddress = trustedProxies.clientAddress(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor])
         if Self.exempt.contains(request.uri.path) { return try await next(request, context) }
         let now = clock.now()
         let decision: RateLimitDecision
